@@ -1,0 +1,152 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import Article, Category, FormerSlug, Image
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name",)
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return Article.State.choices
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = Q(status=Article.Status.PUBLISHED)
+        match self.value():
+            case Article.State.DRAFT:
+                return queryset.filter(status=Article.Status.DRAFT)
+            case Article.State.SCHEDULED:
+                return queryset.filter(published, published_at__gt=now)
+            case Article.State.PUBLISHED:
+                return queryset.published()
+            case Article.State.EXPIRED:
+                return queryset.filter(published, unpublish_at__lte=now)
+        return queryset
+
+
+class FormerSlugInline(admin.TabularInline):
+    model = FormerSlug
+    extra = 0
+    fields = ("slug",)
+    readonly_fields = ("slug",)
+    verbose_name_plural = _("former addresses (redirect here)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "state_label", "published_at", "category_names", "site_link")
+    list_filter = (StateFilter, "status", "categories")
+    search_fields = ("title",)
+    date_hierarchy = "published_at"
+    ordering = ("-published_at",)
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("categories",)
+    inlines = [FormerSlugInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ("title", "slug", "lead", "body")}),
+        (_("Hero image"), {"fields": ("hero_image", "hero_alt", "hero_is_decorative")}),
+        (
+            _("Publishing"),
+            {"fields": ("categories", "status", "published_at", "unpublish_at")},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("categories")
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/forhandsgranska/",
+                self.admin_site.admin_view(self.preview),
+                name="news_article_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.state == Article.State.PUBLISHED else None
+
+    def preview(self, request, pk):
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        response = TemplateResponse(
+            request, "news/article_detail.html", {"article": article, "is_preview": True}
+        )
+        response["X-Robots-Tag"] = "noindex"
+        add_never_cache_headers(response)
+        return response
+
+    @admin.display(description=_("state"))
+    def state_label(self, obj):
+        return obj.state.label
+
+    @admin.display(description=_("categories"))
+    def category_names(self, obj):
+        return ", ".join(category.name for category in obj.categories.all())
+
+    @admin.display(description=_("on the site"))
+    def site_link(self, obj):
+        if obj.state == Article.State.PUBLISHED:
+            return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("View"))
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:news_article_preview", args=[obj.pk]),
+            _("Preview"),
+        )
+
+    @admin.action(description=_("Publish selected articles"), permissions=["change"])
+    def publish(self, request, queryset):
+        count = queryset.update(status=Article.Status.PUBLISHED)
+        self.message_user(
+            request,
+            ngettext("%(count)d article published.", "%(count)d articles published.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Turn selected articles into drafts"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = queryset.update(status=Article.Status.DRAFT)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d article is now a draft.", "%(count)d articles are now drafts.", count
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ("description", "address", "width", "height", "uploaded_at")
+    search_fields = ("description",)
+    readonly_fields = ("address", "width", "height")
+
+    @admin.display(description=_("address to use in the text"))
+    def address(self, obj):
+        return format_html("<code>{}</code>", obj.file.url) if obj.file else ""

@@ -1,0 +1,84 @@
+"""The article body: what editors may write, and how it is prepared for the page."""
+
+import html
+import re
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.images import get_image_dimensions
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+
+from .renditions import generate_renditions, picture
+
+# What the editor offers is exactly what the sanitiser lets through on save.
+EDITOR_EXTENSIONS = {
+    "Heading": {"levels": [2, 3]},
+    "Bold": True,
+    "Italic": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    # A paragraph in a quote marked "quote-source" names the quoted person.
+    "NodeClass": {"cssClasses": {"paragraph": ["quote-source"]}},
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
+    "HardBreak": True,
+    "History": True,
+}
+
+IMG_TAG = re.compile(r"<img\s[^>]*>")
+ATTRIBUTE = re.compile(r'([a-zA-Z][\w-]*)="([^"]*)"')
+
+
+def _image_tags(body: str):
+    # The body has been through nh3, which writes every attribute as name="value".
+    for match in IMG_TAG.finditer(body):
+        attributes = {name: html.unescape(value) for name, value in ATTRIBUTE.findall(match[0])}
+        yield match, attributes
+
+
+def _media_name(src: str) -> str | None:
+    if src.startswith(settings.MEDIA_URL) and ".." not in src:
+        return src.removeprefix(settings.MEDIA_URL)
+    return None
+
+
+def foreign_image_sources(body: str) -> list[str]:
+    """Images the site does not host itself: they would be third-party requests."""
+    return [
+        attributes.get("src", "")
+        for _match, attributes in _image_tags(body)
+        if _media_name(attributes.get("src", "")) is None
+        or not default_storage.exists(_media_name(attributes["src"]))
+    ]
+
+
+def render_body(body: str) -> str:
+    """Replace each uploaded image with responsive renditions, generating them now."""
+    parts, position = [], 0
+    for match, attributes in _image_tags(body):
+        name = _media_name(attributes.get("src", ""))
+        if name is None or not default_storage.exists(name):
+            continue
+        # Renditions are named after the media name, not the absolute path.
+        with File(default_storage.open(name), name=name) as source:
+            width, height = get_image_dimensions(source)
+            if not width:
+                continue
+            generate_renditions(source, width)
+            markup = render_to_string(
+                "news/_picture.html",
+                {
+                    "picture": picture(source, width, height),
+                    "alt": attributes.get("alt", ""),
+                    "sizes": "(min-width: 48rem) 44rem, 100vw",
+                },
+            ).strip()
+        parts += [body[position : match.start()], markup]
+        position = match.end()
+    parts.append(body[position:])
+    return "".join(parts)

@@ -1,0 +1,261 @@
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models, transaction
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+
+from . import body as article_body
+from .renditions import Picture, generate_renditions, picture
+from .validators import validate_alt_text, validate_image_upload
+
+IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("news:category", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one rule for what visitors may see: published, and within its times."""
+        now = timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)
+        )
+
+    def in_category(self, category):
+        return self.filter(categories=category)
+
+    def with_categories(self):
+        return self.prefetch_related(
+            Prefetch("categories", queryset=Category.objects.only("name", "slug"))
+        )
+
+    def for_list(self):
+        """What a list of articles shows, in a constant number of queries."""
+        return self.with_categories().defer("body", "body_html")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+
+    class State(models.TextChoices):
+        """Where an article stands right now: status and times together."""
+
+        DRAFT = "draft", _("draft")
+        SCHEDULED = "scheduled", _("scheduled")
+        PUBLISHED = "published", _("published")
+        EXPIRED = "expired", _("unpublished")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_("The last part of the address. Old addresses keep working if you change it."),
+    )
+    lead = models.TextField(
+        _("lead"), max_length=600, help_text=_("One or two sentences that sum up the news.")
+    )
+    body = ProseEditorField(
+        _("body"), extensions=article_body.EDITOR_EXTENSIONS, sanitize=True, blank=True
+    )
+    # The sanitised body with responsive images, prepared on save rather than per view.
+    body_html = models.TextField(editable=False, blank=True)
+    hero_image = models.ImageField(
+        _("hero image"),
+        upload_to="articles/%Y/%m/",
+        width_field="hero_width",
+        height_field="hero_height",
+        blank=True,
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_upload],
+        help_text=_("JPEG, PNG or WebP."),
+    )
+    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    hero_alt = models.CharField(
+        _("alternative text"),
+        max_length=250,
+        blank=True,
+        validators=[validate_alt_text],
+        help_text=_("Describe what the image shows for those who cannot see it."),
+    )
+    hero_is_decorative = models.BooleanField(
+        _("decorative image"),
+        default=False,
+        help_text=_("Tick only if the image adds nothing to the text; it then gets no alt text."),
+    )
+    categories = models.ManyToManyField(
+        Category, related_name="articles", blank=True, verbose_name=_("categories")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        default=timezone.now,
+        db_index=True,
+        help_text=_("A time in the future schedules the article."),
+    )
+    unpublish_at = models.DateTimeField(
+        _("unpublish time"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the article disappears from the site at this time."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=F("published_at")),
+                name="news_article_unpublish_after_publish",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self.title, exclude_pk=self.pk)
+        previous_slug = (
+            Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if self.pk
+            else None
+        )
+        # Sanitised here too, so no path around the admin form stores raw HTML.
+        self.body = self._meta.get_field("body").sanitize(self.body)
+        self.body_html = article_body.render_body(self.body)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if previous_slug and previous_slug != self.slug:
+                FormerSlug.objects.update_or_create(slug=previous_slug, defaults={"article": self})
+            FormerSlug.objects.filter(slug=self.slug).delete()
+        if self.hero_image and self.hero_width:
+            generate_renditions(self.hero_image, self.hero_width)
+
+    def get_absolute_url(self):
+        return reverse("news:article", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.hero_image and not self.hero_is_decorative and not self.hero_alt.strip():
+            errors["hero_alt"] = gettext(
+                "Write an alternative text, or mark the image as decorative."
+            )
+        if self.hero_is_decorative and self.hero_alt.strip():
+            errors["hero_is_decorative"] = gettext(
+                "A decorative image has no alternative text: remove the text or untick the box."
+            )
+        if self.unpublish_at and self.published_at and self.unpublish_at <= self.published_at:
+            errors["unpublish_at"] = gettext(
+                "The unpublish time must be after the publication time."
+            )
+        if foreign := article_body.foreign_image_sources(self.body):
+            errors["body"] = gettext(
+                "Images in the text must be uploaded to the site's image bank: %(sources)s"
+            ) % {"sources": ", ".join(foreign)}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def state(self) -> "Article.State":
+        now = timezone.now()
+        if self.status == self.Status.DRAFT:
+            return self.State.DRAFT
+        if self.published_at > now:
+            return self.State.SCHEDULED
+        if self.unpublish_at and self.unpublish_at <= now:
+            return self.State.EXPIRED
+        return self.State.PUBLISHED
+
+    @property
+    def hero_alt_text(self) -> str:
+        return "" if self.hero_is_decorative else self.hero_alt
+
+    @property
+    def hero_picture(self) -> Picture | None:
+        if not self.hero_image or not self.hero_width:
+            return None
+        return picture(self.hero_image, self.hero_width, self.hero_height)
+
+
+def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    """An ASCII slug from the title ("Nätverk för …" gives "natverk-for-…"), made unique."""
+    base = slugify(title)[:190].strip("-") or "artikel"
+    slug, number = base, 2
+    taken = Article.objects.exclude(pk=exclude_pk)
+    while taken.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+class FormerSlug(models.Model):
+    """An address an article used to have; it redirects permanently to the current one."""
+
+    article = models.ForeignKey(
+        Article, models.CASCADE, related_name="former_slugs", verbose_name=_("article")
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = _("former address")
+        verbose_name_plural = _("former addresses")
+
+    def __str__(self):
+        return self.slug
+
+
+class Image(models.Model):
+    """An uploaded image that editors place in article bodies."""
+
+    file = models.ImageField(
+        _("file"),
+        upload_to="images/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_upload],
+        help_text=_("JPEG, PNG or WebP."),
+    )
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    description = models.CharField(
+        _("description"),
+        max_length=250,
+        help_text=_("For finding the image again; the alt text is written in the article."),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self):
+        return self.description

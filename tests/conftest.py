@@ -1,0 +1,81 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image as PillowImage
+
+from news.models import Article, Category
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads and renditions of each test go to a directory of its own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def png_bytes(width: int = 1600, height: int = 900, colour=(0, 90, 160)) -> bytes:
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (width, height), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def make_image_upload():
+    def factory(name="bild.png", width=1600, height=900):
+        return SimpleUploadedFile(name, png_bytes(width, height), content_type="image/png")
+
+    return factory
+
+
+@pytest.fixture
+def make_category(db):
+    def factory(name="Innovation", slug=None):
+        return Category.objects.create(name=name, slug=slug or name.lower())
+
+    return factory
+
+
+@pytest.fixture
+def make_article(db):
+    counter = iter(range(1, 10_000))
+
+    def factory(
+        title=None,
+        *,
+        status=Article.Status.PUBLISHED,
+        published_at=None,
+        categories=(),
+        **fields,
+    ):
+        number = next(counter)
+        article = Article.objects.create(
+            title=title or f"Nyhet nummer {number}",
+            lead=fields.pop("lead", f"Ingress till nyhet nummer {number}."),
+            status=status,
+            published_at=published_at or timezone.now() - timedelta(hours=number),
+            **fields,
+        )
+        article.categories.set(categories)
+        return article
+
+    return factory
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    """A member of the "Redaktörer" group who is not a superuser."""
+    user = django_user_model.objects.create_user(
+        "redaktor", "redaktor@example.se", "ett-langt-losenord-123", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Redaktörer"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
