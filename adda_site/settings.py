@@ -5,7 +5,6 @@ import sys
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -25,10 +24,11 @@ TESTING = "pytest" in sys.modules
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and not TESTING:
-        # Refuse to start rather than sign sessions with a key everyone knows.
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off. "
-            "Set DEBUG=1 for development or SECRET_KEY to a long random string."
+        # Refuse to start, with one clear line rather than a traceback, instead of
+        # signing sessions with a key everyone knows.
+        sys.exit(
+            "Configuration error: SECRET_KEY must be set when DEBUG is off. "
+            "Set DEBUG=1 for development, or SECRET_KEY to a long random string."
         )
     SECRET_KEY = "django-insecure-development-key-never-use-in-production"
 

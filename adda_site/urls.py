@@ -1,9 +1,15 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from news import views as news_views
+
+admin.site.site_header = admin.site.site_title = format_lazy(
+    "{site} – {editors}", site=settings.SITE_NAME, editors=_("editorial administration")
+)
 
 urlpatterns = [
     path("", news_views.home, name="home"),
