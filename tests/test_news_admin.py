@@ -292,3 +292,18 @@ def test_editors_group_has_news_permissions_only(editor):
     assert "news.change_article" in permissions
     assert "news.add_image" in permissions
     assert not any(permission.startswith("auth.") for permission in permissions)
+
+
+def test_editor_uploads_a_body_image_and_gets_its_address(editor_client, make_image_upload):
+    from news.models import Image
+
+    response = editor_client.post(
+        "/admin/news/image/add/",
+        {"file": make_image_upload("torget.png"), "description": "Stortorget i vinterljus"},
+        follow=True,
+    )
+    image = Image.objects.get()
+    assert (image.width, image.height) == (1600, 900)
+    change_page = editor_client.get(f"/admin/news/image/{image.pk}/change/")
+    assertContains(change_page, f"<code>{image.file.url}</code>", html=True)
+    assert response.status_code == 200
