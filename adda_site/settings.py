@@ -46,19 +46,23 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_prose_editor",
     "imagekit",
+    "simple_history",
     "news",
+    "consent",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "consent.middleware.ConsentMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "adda_site.urls"
@@ -157,8 +161,12 @@ USE_TZ = True
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
-    "style-src": [CSP.SELF, CSP.NONCE],
+    # 'strict-dynamic' lets a nonced script start the scripts a visitor has just
+    # consented to without a reload; hosts are named only for those who consented.
+    "script-src": [CSP.SELF, CSP.NONCE, CSP.STRICT_DYNAMIC],
+    # The hash is the base stylesheet the admin's rich-text editor (tiptap) injects
+    # without a nonce (feincms/django-prose-editor#34); a browser test catches a change.
+    "style-src": [CSP.SELF, CSP.NONCE, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
@@ -210,3 +218,11 @@ NEWS_IMAGE_MAX_BYTES = int(os.environ.get("NEWS_IMAGE_MAX_BYTES", str(10 * 1024 
 # Pillow refuses more than twice this as a decompression bomb; we refuse above it.
 NEWS_IMAGE_MAX_PIXELS = 40_000_000
 NEWS_RENDITION_WIDTHS = (480, 800, 1200, 1600)
+
+CONSENT_COOKIE_NAME = "samtycke"
+# A choice is asked again after this many days, judged from the recorded time.
+CONSENT_MAX_AGE_DAYS = int(os.environ.get("CONSENT_MAX_AGE_DAYS", "365"))
+CONSENT_RECORD_RETENTION_DAYS = int(os.environ.get("CONSENT_RECORD_RETENTION_DAYS", str(3 * 365)))
+CONSENT_MATOMO_CATEGORY = "statistik"
+MATOMO_URL = os.environ.get("MATOMO_URL", "")
+MATOMO_SITE_ID = os.environ.get("MATOMO_SITE_ID", "")

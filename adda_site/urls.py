@@ -14,15 +14,16 @@ admin.site.site_header = admin.site.site_title = format_lazy(
 urlpatterns = [
     path("", news_views.home, name="home"),
     path("nyheter/", include("news.urls")),
+    path("cookies/", include("consent.urls")),
     path("admin/", admin.site.urls),
 ]
 
+
+def serve_media(request, path):
+    # MEDIA_ROOT is read per request, so tests that point it elsewhere are served too.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if settings.DEBUG or settings.TESTING:
     # Uploaded media; in production the web server or object storage serves it.
-    urlpatterns += [
-        path(
-            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+    urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media)]

@@ -1,0 +1,153 @@
+"""The visitor's consent: read from one signed first-party cookie, saved with a record."""
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from fnmatch import fnmatchcase
+
+from django.conf import settings
+from django.core import signing
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import ConsentRecord
+from .policy import Policy, current_policy, current_version, texts_record
+
+SALT = "consent.cookie"
+# A real choice is about 150 bytes; anything far larger is not ours.
+MAX_COOKIE_LENGTH = 1024
+
+
+@dataclass(frozen=True)
+class Consent:
+    """What one visitor allows, as templates and views ask it (``request.consent``)."""
+
+    allowed: frozenset[str] = frozenset()
+    consent_id: str | None = None
+    recorded_at: datetime | None = None
+    version: int | None = None
+    is_current: bool = False
+    gpc: bool = False
+
+    def allows(self, category: str) -> bool:
+        return category in self.allowed
+
+    @property
+    def shows_banner(self) -> bool:
+        return not self.is_current and not self.gpc
+
+    @property
+    def gpc_unrecorded(self) -> bool:
+        return self.gpc and not self.is_current
+
+
+def _read_cookie(request) -> dict | None:
+    value = request.COOKIES.get(settings.CONSENT_COOKIE_NAME)
+    if not value or len(value) > MAX_COOKIE_LENGTH:
+        return None
+    try:
+        data = signing.loads(value, salt=SALT)
+        return {
+            "id": str(data["id"])[:32],
+            "allowed": frozenset(str(slug) for slug in data["allowed"]),
+            "version": int(data["version"]),
+            "at": datetime.fromisoformat(data["at"]),
+        }
+    except (signing.BadSignature, KeyError, TypeError, ValueError, json.JSONDecodeError):
+        return None
+
+
+def read_consent(request, policy: Policy | None = None) -> Consent:
+    """The visitor's current consent, with everything optional off until a valid choice."""
+    policy = policy or current_policy()
+    required = policy.required_slugs
+    gpc = request.headers.get("Sec-GPC") == "1"
+    data = _read_cookie(request)
+    if data is None:
+        return Consent(allowed=required, gpc=gpc)
+    max_age = timedelta(days=settings.CONSENT_MAX_AGE_DAYS)
+    is_current = data["version"] == policy.version and data["at"] > timezone.now() - max_age
+    allowed = required | (data["allowed"] & policy.optional_slugs) if is_current else required
+    return Consent(
+        allowed=allowed,
+        consent_id=data["id"],
+        recorded_at=data["at"],
+        version=data["version"],
+        is_current=is_current,
+        gpc=gpc,
+    )
+
+
+def _lock_record_chain() -> None:
+    # Each record carries its predecessor's hash, so appends must be serialised.
+    # SQLite runs write transactions IMMEDIATE (one writer at a time) already.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [7_305_112])
+
+
+@transaction.atomic
+def append_record(
+    *, consent_id: str, allowed: frozenset[str], method: str, policy: Policy
+) -> ConsentRecord:
+    _lock_record_chain()
+    previous = ConsentRecord.objects.order_by("-id").values_list("record_hash", flat=True).first()
+    record = ConsentRecord(
+        consent_id=consent_id,
+        choices={c.slug: c.is_required or c.slug in allowed for c in policy.categories},
+        policy_version=current_version(),
+        texts=texts_record(policy),
+        method=method,
+        created_at=timezone.now().replace(microsecond=0),
+        previous_hash=previous or "",
+    )
+    record.record_hash = record.compute_hash()
+    record.save()
+    return record
+
+
+def save_choice(request, response, *, allowed: set[str], method: str) -> ConsentRecord:
+    """Record the visitor's choice, set the cookie, and delete cookies no longer allowed."""
+    policy = current_policy()
+    allowed = frozenset(allowed) & policy.optional_slugs
+    current = getattr(request, "consent", None)
+    consent_id = (current.consent_id if current else None) or secrets.token_hex(16)
+    record = append_record(consent_id=consent_id, allowed=allowed, method=method, policy=policy)
+    value = signing.dumps(
+        {
+            "id": consent_id,
+            "allowed": sorted(allowed),
+            "version": policy.version,
+            "at": record.created_at.isoformat(),
+        },
+        salt=SALT,
+        compress=True,
+    )
+    response.set_cookie(
+        settings.CONSENT_COOKIE_NAME,
+        value,
+        max_age=settings.CONSENT_MAX_AGE_DAYS * 24 * 3600,
+        secure=request.is_secure(),
+        httponly=True,
+        samesite="Lax",
+    )
+    for declared in policy.cookies_outside(allowed):
+        for name in request.COOKIES:
+            if fnmatchcase(name, declared.name):
+                response.delete_cookie(name)
+                response.delete_cookie(name, domain=_cookie_domain(request))
+    request.consent = Consent(
+        allowed=policy.required_slugs | allowed,
+        consent_id=consent_id,
+        recorded_at=record.created_at,
+        version=policy.version,
+        is_current=True,
+        gpc=request.headers.get("Sec-GPC") == "1",
+    )
+    return record
+
+
+def _cookie_domain(request) -> str:
+    # Analytics usually set cookies on the bare host name with a leading dot.
+    return "." + request.get_host().split(":")[0]

@@ -1,0 +1,238 @@
+import fnmatch
+import hashlib
+import json
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def canonical_sha256(data) -> str:
+    """SHA-256 of a JSON document written one way only, so equal content hashes equally."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class CookieCategory(models.Model):
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    description = models.TextField(_("description"))
+    is_required = models.BooleanField(
+        _("required"),
+        default=False,
+        help_text=_("Required cookies are always on; visitors cannot switch them off."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("cookie category")
+        verbose_name_plural = _("cookie categories")
+
+    def __str__(self):
+        return self.name
+
+
+class Cookie(models.Model):
+    """A cookie the site may set, declared so visitors and regulators can see it."""
+
+    category = models.ForeignKey(
+        CookieCategory, models.PROTECT, related_name="cookies", verbose_name=_("category")
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        unique=True,
+        help_text=_("Use * for a part that varies, e.g. _pk_id.*"),
+    )
+    provider = models.CharField(_("provider"), max_length=100)
+    purpose = models.TextField(_("purpose"))
+    duration = models.CharField(_("how long it is kept"), max_length=60)
+
+    class Meta:
+        ordering = ["category__order", "name"]
+        verbose_name = _("cookie")
+        verbose_name_plural = _("cookies")
+
+    def __str__(self):
+        return self.name
+
+    def matches(self, cookie_name: str) -> bool:
+        return fnmatch.fnmatchcase(cookie_name, self.name)
+
+
+class GatedScript(models.Model):
+    """A script editors add that runs only for visitors who consented to its category."""
+
+    class Placement(models.TextChoices):
+        HEAD = "head", _("in the head")
+        BODY_END = "body_end", _("at the end of the body")
+
+    name = models.CharField(_("name"), max_length=100)
+    category = models.ForeignKey(
+        CookieCategory, models.PROTECT, related_name="scripts", verbose_name=_("category")
+    )
+    src = models.URLField(
+        _("external address"), blank=True, help_text=_("https address of the script file.")
+    )
+    code = models.TextField(_("inline code"), blank=True)
+    placement = models.CharField(
+        _("placement"), max_length=10, choices=Placement, default=Placement.BODY_END
+    )
+    is_active = models.BooleanField(_("active"), default=False)
+
+    history = HistoricalRecords(verbose_name=_("historical script"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("script that needs consent")
+        verbose_name_plural = _("scripts that need consent")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if bool(self.src) == bool(self.code.strip()):
+            errors["src"] = gettext("Give either an external address or inline code, not both.")
+        if self.src and urlsplit(self.src).scheme != "https":
+            errors["src"] = gettext("The address must start with https://.")
+        if self.is_active and self.category_id:
+            if self.category.is_required:
+                errors["category"] = gettext(
+                    "A script that needs consent cannot belong to a required category."
+                )
+            elif not self.category.cookies.exists():
+                errors["is_active"] = gettext(
+                    "Declare the cookies of the category “%(category)s” before activating "
+                    "a script in it."
+                ) % {"category": self.category.name}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def origin(self) -> str | None:
+        if not self.src:
+            return None
+        parts = urlsplit(self.src)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+class PolicyText(models.Model):
+    """The exact texts a visitor was shown, stored once per distinct content."""
+
+    sha256 = models.CharField(_("SHA-256"), max_length=64, unique=True)
+    snapshot = models.JSONField(_("texts"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("policy texts")
+        verbose_name_plural = _("policy texts")
+
+    def __str__(self):
+        return self.sha256[:12]
+
+
+class PolicyVersion(models.Model):
+    """A version of the cookie policy. A new version asks every visitor again."""
+
+    number = models.PositiveIntegerField(_("version"), unique=True, editable=False)
+    change_note = models.TextField(
+        _("what changed"),
+        blank=True,
+        help_text=_("Shown on the banner to visitors who are asked again."),
+    )
+    texts = models.ForeignKey(
+        PolicyText, models.PROTECT, editable=False, verbose_name=_("texts at publication")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-number"]
+        get_latest_by = "number"
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+
+    def __str__(self):
+        return gettext("Version %(number)s") % {"number": self.number}
+
+
+class ConsentRecord(models.Model):
+    """One choice by one visitor. Append-only; each record carries its predecessor's hash."""
+
+    class Method(models.TextChoices):
+        BANNER_ACCEPT = "banner_accept", _("banner: accept all")
+        BANNER_REJECT = "banner_reject", _("banner: only necessary")
+        SETTINGS = "settings", _("settings page")
+        GPC = "gpc", _("Global Privacy Control signal")
+
+    consent_id = models.CharField(_("consent id"), max_length=32, db_index=True)
+    choices = models.JSONField(_("choices"))
+    policy_version = models.ForeignKey(
+        PolicyVersion, models.PROTECT, related_name="records", verbose_name=_("policy version")
+    )
+    texts = models.ForeignKey(PolicyText, models.PROTECT, verbose_name=_("texts shown"))
+    method = models.CharField(_("how it was given"), max_length=20, choices=Method)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    previous_hash = models.CharField(_("previous record's hash"), max_length=64, blank=True)
+    record_hash = models.CharField(_("record hash"), max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+
+    def __str__(self):
+        return f"{self.consent_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Consent records are append-only.")
+        super().save(*args, **kwargs)
+
+    def content(self) -> dict:
+        """What the record hash covers; the receipt and the chain check use the same."""
+        return {
+            "consent_id": self.consent_id,
+            "choices": self.choices,
+            "policy_version": self.policy_version.number,
+            "texts_sha256": self.texts.sha256,
+            "method": self.method,
+            "created_at": self.created_at.isoformat(),
+            "previous_hash": self.previous_hash,
+        }
+
+    def compute_hash(self) -> str:
+        return canonical_sha256(self.content())
+
+    @property
+    def accepted(self) -> list[str]:
+        return sorted(slug for slug, allowed in self.choices.items() if allowed)
+
+
+class WeeklyConsentCount(models.Model):
+    """Counts that outlive the records they summarise when old records are deleted."""
+
+    week = models.DateField(_("week starting"))
+    policy_version = models.PositiveIntegerField(_("policy version"))
+    method = models.CharField(_("how it was given"), max_length=20, choices=ConsentRecord.Method)
+    optional_accepted = models.BooleanField(_("accepted optional cookies"))
+    count = models.PositiveIntegerField(_("count"))
+
+    class Meta:
+        ordering = ["-week"]
+        verbose_name = _("weekly consent count")
+        verbose_name_plural = _("weekly consent counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week", "policy_version", "method", "optional_accepted"],
+                name="consent_weekly_count_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.week} v{self.policy_version} {self.method}"

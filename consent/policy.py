@@ -1,0 +1,236 @@
+"""The cookie policy in force: categories, declared cookies, gated scripts, version, texts.
+
+Read on every page, so it is kept in the cache and dropped whenever an editor
+changes any part of it (see signals.py). With REDIS_URL every worker sees the
+change at once; with the local-memory cache the short timeout bounds staleness.
+"""
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from .models import CookieCategory, GatedScript, PolicyText, PolicyVersion, canonical_sha256
+
+CACHE_KEY = "consent:policy"
+CACHE_TIMEOUT = 60
+
+
+@dataclass(frozen=True)
+class DeclaredCookie:
+    name: str
+    provider: str
+    purpose: str
+    duration: str
+
+
+@dataclass(frozen=True)
+class Category:
+    slug: str
+    name: str
+    description: str
+    is_required: bool
+    cookies: tuple[DeclaredCookie, ...] = ()
+
+
+@dataclass(frozen=True)
+class Script:
+    name: str
+    category: str
+    placement: str
+    src: str = ""
+    code: str = ""
+    origin: str | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    version: int
+    change_note: str
+    categories: tuple[Category, ...]
+    scripts: tuple[Script, ...]
+    banner: dict = field(default_factory=dict)
+
+    @property
+    def optional_categories(self) -> tuple[Category, ...]:
+        return tuple(c for c in self.categories if not c.is_required)
+
+    @property
+    def required_slugs(self) -> frozenset[str]:
+        return frozenset(c.slug for c in self.categories if c.is_required)
+
+    @property
+    def optional_slugs(self) -> frozenset[str]:
+        return frozenset(c.slug for c in self.optional_categories)
+
+    def cookies_outside(self, allowed: frozenset[str]) -> tuple[DeclaredCookie, ...]:
+        """Cookies of optional categories the visitor has not (or no longer) allowed."""
+        return tuple(
+            cookie
+            for category in self.optional_categories
+            if category.slug not in allowed
+            for cookie in category.cookies
+        )
+
+    def scripts_for(self, allowed: frozenset[str], placement: str | None = None):
+        return [
+            script
+            for script in self.scripts
+            if script.category in allowed and placement in (None, script.placement)
+        ]
+
+    def origins_for(self, allowed: frozenset[str]) -> list[str]:
+        return sorted({s.origin for s in self.scripts_for(allowed) if s.origin})
+
+    @property
+    def texts(self) -> dict:
+        """The exact texts shown to visitors, which a consent record's hash covers."""
+        return {
+            "banner": self.banner,
+            "categories": [
+                {
+                    "slug": c.slug,
+                    "name": c.name,
+                    "description": c.description,
+                    "required": c.is_required,
+                    "cookies": [vars(cookie) for cookie in c.cookies],
+                }
+                for c in self.categories
+            ],
+        }
+
+    @property
+    def texts_sha256(self) -> str:
+        return canonical_sha256(self.texts)
+
+
+def banner_texts(categories: tuple[Category, ...], change_note: str) -> dict:
+    required = ", ".join(c.name for c in categories if c.is_required)
+    optional = ", ".join(c.name for c in categories if not c.is_required)
+    return {
+        "heading": _("We use cookies"),
+        "text": _(
+            "We use cookies that the site needs to work (%(required)s). With your consent we "
+            "also use cookies for: %(optional)s. You can change your choice at any time under "
+            "“Cookie settings” at the bottom of every page."
+        )
+        % {"required": required, "optional": optional},
+        "change_note": change_note,
+        "accept": _("Accept all"),
+        "reject": _("Only necessary"),
+        "settings": _("Cookie preferences"),
+    }
+
+
+def matomo_script() -> Script | None:
+    url, site_id = settings.MATOMO_URL, settings.MATOMO_SITE_ID
+    if not (url and site_id):
+        return None
+    url = url if url.endswith("/") else f"{url}/"
+    parts = urlsplit(url)
+    code = (
+        "var _paq = window._paq = window._paq || [];"
+        "_paq.push(['trackPageView']);_paq.push(['enableLinkTracking']);"
+        f"(function(){{var u={json.dumps(url)};"
+        "_paq.push(['setTrackerUrl', u+'matomo.php']);"
+        f"_paq.push(['setSiteId', {json.dumps(str(site_id))}]);"
+        "var d=document, g=d.createElement('script'), s=d.getElementsByTagName('script')[0];"
+        "g.async=true; g.src=u+'matomo.js'; s.parentNode.insertBefore(g,s);})();"
+    )
+    return Script(
+        name="Matomo",
+        category=settings.CONSENT_MATOMO_CATEGORY,
+        placement=GatedScript.Placement.BODY_END,
+        code=code,
+        origin=f"{parts.scheme}://{parts.netloc}",
+    )
+
+
+def _load() -> Policy:
+    version = current_version()
+    categories = _categories()
+    scripts = [
+        Script(
+            name=s.name,
+            category=s.category.slug,
+            placement=s.placement,
+            src=s.src,
+            code=s.code,
+            origin=s.origin,
+        )
+        for s in GatedScript.objects.filter(is_active=True).select_related("category")
+    ]
+    if matomo := matomo_script():
+        scripts.insert(0, matomo)
+    return Policy(
+        version=version.number,
+        change_note=version.change_note,
+        categories=categories,
+        scripts=tuple(scripts),
+        banner=banner_texts(categories, version.change_note),
+    )
+
+
+def current_policy() -> Policy:
+    key = f"{CACHE_KEY}:{get_language()}"
+    policy = cache.get(key)
+    if policy is None:
+        policy = _load()
+        cache.set(key, policy, CACHE_TIMEOUT)
+    return policy
+
+
+def forget_policy() -> None:
+    cache.delete_many([f"{CACHE_KEY}:{code}" for code, _name in settings.LANGUAGES])
+
+
+def current_version() -> PolicyVersion:
+    version = PolicyVersion.objects.select_related("texts").order_by("-number").first()
+    return version or publish_version(change_note="")
+
+
+def texts_record(policy: Policy) -> PolicyText:
+    texts, _created = PolicyText.objects.get_or_create(
+        sha256=policy.texts_sha256, defaults={"snapshot": policy.texts}
+    )
+    return texts
+
+
+@transaction.atomic
+def publish_version(*, change_note: str) -> PolicyVersion:
+    """A new policy version: everyone is asked again, and its texts are kept."""
+    latest = PolicyVersion.objects.select_for_update().order_by("-number").first()
+    number = latest.number + 1 if latest else 1
+    categories = _categories()
+    snapshot_policy = Policy(
+        version=number,
+        change_note=change_note,
+        categories=categories,
+        scripts=(),
+        banner=banner_texts(categories, change_note),
+    )
+    version = PolicyVersion.objects.create(
+        number=number, change_note=change_note, texts=texts_record(snapshot_policy)
+    )
+    transaction.on_commit(forget_policy)
+    return version
+
+
+def _categories() -> tuple[Category, ...]:
+    return tuple(
+        Category(
+            slug=c.slug,
+            name=c.name,
+            description=c.description,
+            is_required=c.is_required,
+            cookies=tuple(
+                DeclaredCookie(k.name, k.provider, k.purpose, k.duration) for k in c.cookies.all()
+            ),
+        )
+        for c in CookieCategory.objects.prefetch_related("cookies")
+    )

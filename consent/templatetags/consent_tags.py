@@ -1,0 +1,79 @@
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from ..policy import current_policy
+
+register = template.Library()
+
+
+@register.inclusion_tag("consent/_banner.html", takes_context=True)
+def consent_banner(context):
+    request = context["request"]
+    consent = request.consent
+    if not consent.shows_banner:
+        return {"show": False}
+    return {
+        "show": True,
+        "banner": current_policy().banner,
+        # A visitor who chose before is asked again: tell them what changed.
+        "asked_again": consent.consent_id is not None,
+        "next": request.get_full_path(),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def consent_scripts(context, placement):
+    """The scripts of the categories this visitor allows, each with the page's nonce."""
+    request = context["request"]
+    nonce = context.get("csp_nonce", "")
+    scripts = current_policy().scripts_for(request.consent.allowed, placement)
+    return format_html_join(
+        "\n",
+        "{}",
+        (
+            (
+                format_html('<script src="{}" nonce="{}" async></script>', s.src, nonce)
+                if s.src
+                else format_html('<script nonce="{}">{}</script>', nonce, _script_text(s.code)),
+            )
+            for s in scripts
+        ),
+    )
+
+
+def _script_text(code: str):
+    # Editors' code runs as written; only a closing tag could break out of the element.
+    return mark_safe(code.replace("</", "<\\/"))
+
+
+class IfConsentNode(template.Node):
+    def __init__(self, category, nodelist_true, nodelist_false):
+        self.category = category
+        self.nodelist_true = nodelist_true
+        self.nodelist_false = nodelist_false
+
+    def render(self, context):
+        request = context.get("request")
+        category = self.category.resolve(context)
+        if request is not None and request.consent.allows(category):
+            return self.nodelist_true.render(context)
+        return self.nodelist_false.render(context)
+
+
+@register.tag
+def if_consent(parser, token):
+    """``{% if_consent "statistik" %}…{% else %}…{% endif_consent %}``"""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("if_consent takes one category slug")
+    category = parser.compile_filter(bits[1])
+    nodelist_true = parser.parse(("else", "endif_consent"))
+    token = parser.next_token()
+    if token.contents == "else":
+        nodelist_false = parser.parse(("endif_consent",))
+        parser.delete_first_token()
+    else:
+        nodelist_false = template.NodeList()
+    return IfConsentNode(category, nodelist_true, nodelist_false)

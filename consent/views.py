@@ -1,0 +1,124 @@
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .cookie import save_choice
+from .forms import BannerChoiceForm, ConsentForm
+from .models import ConsentRecord
+from .policy import current_policy
+
+
+def _safe_next(request, default: str = "/") -> str:
+    target = request.POST.get("next") or default
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) and target.startswith("/"):
+        return target
+    return default
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _respond_with_choice(request, *, allowed: set[str], method: str, default_next: str = "/"):
+    """Save the choice; answer a plain form post with a redirect, a script's with JSON."""
+    policy = current_policy()
+    before = request.consent.allowed
+    message = _("Your cookie choices have been saved.")
+    if not _wants_json(request):
+        messages.success(request, message)
+        response = redirect(_safe_next(request, default_next))
+        save_choice(request, response, allowed=allowed, method=method)
+        return response
+    response = HttpResponse(content_type="application/json")
+    save_choice(request, response, allowed=allowed, method=method)
+    now = request.consent.allowed
+    response.content = json.dumps(
+        {
+            "message": message,
+            # Scripts already running cannot be unloaded: withdrawing needs a reload.
+            "reload": bool(policy.scripts_for(before - now)),
+            "scripts": [{"src": s.src, "code": s.code} for s in policy.scripts_for(now - before)],
+            "receipt": render_to_string(
+                "consent/_receipt.html", {"consent": request.consent, "policy": policy}, request
+            ),
+        }
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def settings_page(request):
+    policy = current_policy()
+    if request.method == "POST":
+        form = ConsentForm(request.POST, policy=policy)
+        if form.is_valid():
+            return _respond_with_choice(
+                request,
+                allowed=set(form.cleaned_data["categories"]),
+                method=ConsentRecord.Method.SETTINGS,
+                default_next=request.path,
+            )
+        status = 400
+    else:
+        consent = request.consent
+        form = ConsentForm(
+            policy=policy, initial={"categories": sorted(consent.allowed & policy.optional_slugs)}
+        )
+        status = 200
+    return render(
+        request,
+        "consent/settings.html",
+        {"form": form, "policy": policy, "consent": request.consent},
+        status=status,
+    )
+
+
+@require_POST
+def banner_choice(request):
+    form = BannerChoiceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("We could not read your choice. Please choose again below."))
+        return redirect("consent:settings")
+    accepted = form.cleaned_data["choice"] == BannerChoiceForm.ACCEPT_ALL
+    policy = current_policy()
+    return _respond_with_choice(
+        request,
+        allowed=set(policy.optional_slugs) if accepted else set(),
+        method=ConsentRecord.Method.BANNER_ACCEPT
+        if accepted
+        else ConsentRecord.Method.BANNER_REJECT,
+    )
+
+
+@require_GET
+def receipt(request):
+    consent = request.consent
+    if not consent.consent_id:
+        raise Http404
+    records = list(
+        ConsentRecord.objects.filter(consent_id=consent.consent_id)
+        .select_related("policy_version", "texts")
+        .order_by("id")
+    )
+    if not records:
+        raise Http404
+    response = JsonResponse(
+        {
+            "consent_id": consent.consent_id,
+            "current": records[-1].content() | {"record_hash": records[-1].record_hash},
+            "history": [r.content() | {"record_hash": r.record_hash} for r in records],
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="samtyckeskvitto-{consent.consent_id}.json"'
+    )
+    return response
