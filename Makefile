@@ -32,15 +32,15 @@ test: $(BIN)/.installed node_modules/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 messages: $(BIN)/.installed
-	$(BIN)/python manage.py makemessages --locale sv --locale en --ignore '.venv/*' --ignore 'node_modules/*' --no-obsolete
-	$(BIN)/python manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale sv --locale en --ignore '.venv/*' --ignore 'node_modules/*' --no-obsolete
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 db.sqlite3-* media staticfiles
