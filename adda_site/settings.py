@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "simple_history",
     "news",
     "consent",
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -226,3 +227,28 @@ CONSENT_RECORD_RETENTION_DAYS = int(os.environ.get("CONSENT_RECORD_RETENTION_DAY
 CONSENT_MATOMO_CATEGORY = "statistik"
 MATOMO_URL = os.environ.get("MATOMO_URL", "")
 MATOMO_SITE_ID = os.environ.get("MATOMO_SITE_ID", "")
+
+COMMENTS_MODERATION = os.environ.get("COMMENTS_MODERATION", "all")  # all, first or none
+COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "0"))  # 0: never
+COMMENTS_MIN_SECONDS = 3
+COMMENTS_MAX_FORM_AGE_SECONDS = 24 * 3600
+COMMENTS_RATE_LIMIT = (5, 600)  # comments per window of seconds, per visitor
+COMMENTS_MAX_LINKS = 2
+COMMENTS_NOTIFY_EDITORS = os.environ.get("COMMENTS_NOTIFY_EDITORS", "0") == "1"
+# Addresses of our own reverse proxies, whose X-Forwarded-For we believe.
+COMMENTS_TRUSTED_PROXIES = env_list("COMMENTS_TRUSTED_PROXIES")
+COMMENTS_IP_RETENTION_DAYS = int(os.environ.get("COMMENTS_IP_RETENTION_DAYS", "30"))
+COMMENTS_REJECTED_RETENTION_DAYS = int(os.environ.get("COMMENTS_REJECTED_RETENTION_DAYS", "90"))
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+MAILERS = {
+    "default": (
+        {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        if DEBUG
+        else {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": os.environ.get("EMAIL_HOST", "localhost")},
+        }
+    )
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")

@@ -13,6 +13,7 @@ admin.site.site_header = admin.site.site_title = format_lazy(
 
 urlpatterns = [
     path("", news_views.home, name="home"),
+    path("nyheter/", include("comments.urls")),
     path("nyheter/", include("news.urls")),
     path("cookies/", include("consent.urls")),
     path("admin/", admin.site.urls),

@@ -69,7 +69,15 @@ class ArticleAdmin(admin.ModelAdmin):
         (_("Hero image"), {"fields": ("hero_image", "hero_alt", "hero_is_decorative")}),
         (
             _("Publishing"),
-            {"fields": ("categories", "status", "published_at", "unpublish_at")},
+            {
+                "fields": (
+                    "categories",
+                    "status",
+                    "published_at",
+                    "unpublish_at",
+                    "comments_enabled",
+                )
+            },
         ),
     ]
 

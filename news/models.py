@@ -122,6 +122,11 @@ class Article(models.Model):
         blank=True,
         help_text=_("Optional: the article disappears from the site at this time."),
     )
+    comments_enabled = models.BooleanField(
+        _("comments allowed"),
+        default=True,
+        help_text=_("Untick to close commenting; published comments stay visible."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -58,6 +58,7 @@ def test_article_with_images_quote_and_lists_has_no_wcag_violations(axe_violatio
 def test_keyboard_user_tabs_to_a_visible_skip_link_that_moves_to_the_content(page, full_article):
     page.goto(full_article.get_absolute_url())
     page.get_by_role("button", name="Endast nödvändiga").click()
+    page.get_by_role("status").get_by_text("Dina val om cookies har sparats.").wait_for()
     page.goto(full_article.get_absolute_url())
     page.keyboard.press("Tab")
     skip_link = page.get_by_role("link", name="Hoppa till innehållet")

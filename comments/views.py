@@ -1,0 +1,38 @@
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from news.models import Article
+
+from . import spam
+from .forms import CommentForm
+from .submission import comments_open, submit_comment
+
+THANKS_PARAMETER = "kommentar=tack"
+
+
+def _reshow(request, article, form, *, status: int, refusal: str = ""):
+    """The article again, with everything the visitor typed still in the form."""
+    form.renew_stamp()
+    context = {"article": article, "comment_form": form, "comment_refusal": refusal}
+    return render(request, "news/article_detail.html", context, status=status)
+
+
+@require_POST
+def post_comment(request, slug):
+    article = get_object_or_404(Article.objects.published().with_categories(), slug=slug)
+    form = CommentForm(request.POST)
+    if not comments_open(article):
+        closed = _("Commenting is closed for this article.")
+        return _reshow(request, article, form, status=403, refusal=closed)
+    if not form.is_valid():
+        return _reshow(request, article, form, status=400)
+    ip_hash = spam.ip_hash(request)
+    if spam.over_rate_limit(ip_hash):
+        too_many = _(
+            "You have sent many comments in a short time. Wait a few minutes and send "
+            "it again: your text is kept below."
+        )
+        return _reshow(request, article, form, status=429, refusal=too_many)
+    submit_comment(article, form.cleaned_data, ip_hash=ip_hash, honeypot_hit=form.is_honeypot_hit)
+    return redirect(f"{article.get_absolute_url()}?{THANKS_PARAMETER}#kommentarer")
