@@ -68,6 +68,8 @@ class CommentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.errors:
+            return cleaned  # nothing is stored anyway; the field errors are what matter
         try:
             spam.check_stamp(cleaned.get("stamp", ""))
         except spam.StampError as error:
