@@ -18,7 +18,13 @@ def consent_banner(context):
         "banner": current_policy().banner,
         # A visitor who chose before is asked again: tell them what changed.
         "asked_again": consent.consent_id is not None,
-        "next": request.get_full_path(),
+        # A page answering a POST (a refused comment) cannot be fetched again by GET:
+        # go back to the page the form was on (the choice view checks it is local).
+        "next": (
+            request.get_full_path()
+            if request.method == "GET"
+            else request.headers.get("Referer", "/")
+        ),
         "csrf_token": context.get("csrf_token"),
     }
 
