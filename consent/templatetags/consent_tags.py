@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -23,7 +25,9 @@ def consent_banner(context):
         "next": (
             request.get_full_path()
             if request.method == "GET"
-            else request.headers.get("Referer", "/")
+            else urlsplit(request.headers.get("Referer", "/"))
+            ._replace(scheme="", netloc="")
+            .geturl()
         ),
         "csrf_token": context.get("csrf_token"),
     }
