@@ -2,10 +2,13 @@ import csv
 import io
 import json
 import zipfile
+from collections import Counter, defaultdict
 from datetime import timedelta
+from functools import reduce
+from operator import or_
 
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -84,14 +87,25 @@ class ChoiceFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "nodvandiga":
-            return queryset.filter(method__in=_declining_methods())
+            return queryset.exclude(_accepted_optional())
         if self.value() == "alla":
-            return queryset.exclude(method__in=_declining_methods())
+            return queryset.filter(_accepted_optional())
         return queryset
 
 
-def _declining_methods():
-    return [ConsentRecord.Method.BANNER_REJECT, ConsentRecord.Method.GPC]
+def _accepted_optional() -> Q:
+    """Records allowing at least one optional category.
+
+    Judged from the choices, not from how they were given: a settings page save
+    with nothing ticked (a withdrawal) declines just as "Only necessary" does.
+    has_key keeps the negation true for records older than a category.
+    """
+    slugs = CookieCategory.objects.filter(is_required=False).values_list("slug", flat=True)
+    return reduce(
+        or_,
+        (Q(choices__has_key=slug, **{f"choices__{slug}": True}) for slug in slugs),
+        Q(pk__isnull=True),
+    )
 
 
 @admin.register(ConsentRecord)
@@ -128,21 +142,40 @@ class ConsentRecordAdmin(admin.ModelAdmin):
         ]
 
     def weekly_summary(self, request):
-        declined = Q(method__in=_declining_methods())
-        rows = (
+        counts = defaultdict(Counter)  # (week, policy version) -> total, accepted
+        records = (
             ConsentRecord.objects.annotate(week=TruncWeek("created_at"))
             .values("week", "policy_version__number")
-            .annotate(total=Count("id"), declined=Count("id", filter=declined))
-            .order_by("-week", "-policy_version__number")
+            .annotate(total=Count("id"), accepted=Count("id", filter=_accepted_optional()))
+            .order_by()
         )
-        summary = [
-            row | {"accepted": row["total"] - row["declined"], "rate": row_rate(row)}
-            for row in rows
+        for row in records:
+            week = timezone.localtime(row["week"]).date()
+            counts[week, row["policy_version__number"]].update(
+                total=row["total"], accepted=row["accepted"]
+            )
+        # Weeks whose records the retention rule has deleted live on as counts.
+        kept = WeeklyConsentCount.objects.values(
+            "week", "policy_version", "optional_accepted"
+        ).annotate(total=Sum("count"))
+        for row in kept:
+            counts[row["week"], row["policy_version"]].update(
+                total=row["total"], accepted=row["total"] if row["optional_accepted"] else 0
+            )
+        rows = [
+            {
+                "week": week,
+                "policy_version": version,
+                "total": count["total"],
+                "accepted": count["accepted"],
+                "declined": count["total"] - count["accepted"],
+                "rate": f"{100 * count['accepted'] / count['total']:.0f} %",
+            }
+            for (week, version), count in sorted(counts.items(), reverse=True)
         ]
         context = self.admin_site.each_context(request) | {
             "title": _("Weekly summary of consent choices"),
-            "rows": summary,
-            "kept_counts": WeeklyConsentCount.objects.all()[:200],
+            "rows": rows,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/consent/weekly_summary.html", context)
@@ -220,10 +253,6 @@ class ConsentRecordAdmin(admin.ModelAdmin):
         response = HttpResponse(buffer.getvalue(), content_type="application/zip")
         response["Content-Disposition"] = 'attachment; filename="samtycke-tillsyn.zip"'
         return response
-
-
-def row_rate(row) -> str:
-    return f"{100 * (row['total'] - row['declined']) / row['total']:.0f} %"
 
 
 def _json(data) -> str:

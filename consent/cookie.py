@@ -11,8 +11,8 @@ from django.core import signing
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import ConsentRecord
-from .policy import Policy, current_policy, current_version, texts_record
+from .models import ConsentRecord, PolicyVersion
+from .policy import Policy, current_policy, texts_record
 
 SALT = "consent.cookie"
 # A real choice is about 150 bytes; anything far larger is not ours.
@@ -48,11 +48,15 @@ def _read_cookie(request) -> dict | None:
         return None
     try:
         data = signing.loads(value, salt=SALT)
+        at = datetime.fromisoformat(data["at"])
+        if timezone.is_naive(at):
+            # Cannot be compared with the time now, so it says nothing about the choice.
+            return None
         return {
             "id": str(data["id"])[:32],
             "allowed": frozenset(str(slug) for slug in data["allowed"]),
             "version": int(data["version"]),
-            "at": datetime.fromisoformat(data["at"]),
+            "at": at,
         }
     except (signing.BadSignature, KeyError, TypeError, ValueError, json.JSONDecodeError):
         return None
@@ -96,7 +100,9 @@ def append_record(
     record = ConsentRecord(
         consent_id=consent_id,
         choices={c.slug: c.is_required or c.slug in allowed for c in policy.categories},
-        policy_version=current_version(),
+        # The version the visitor was shown, which the cookie names too; a newer one
+        # another worker has just published is asked about on the next page.
+        policy_version=PolicyVersion.objects.get(number=policy.version),
         texts=texts_record(policy),
         method=method,
         created_at=timezone.now().replace(microsecond=0),
@@ -135,8 +141,10 @@ def save_choice(request, response, *, allowed: set[str], method: str) -> Consent
     for declared in policy.cookies_outside(allowed):
         for name in request.COOKIES:
             if fnmatchcase(name, declared.name):
+                # Without a Domain attribute, as Matomo's snippet sets them: a response
+                # carries one Set-Cookie per name, and one for ".host" would leave the
+                # host's own cookie in place.
                 response.delete_cookie(name)
-                response.delete_cookie(name, domain=_cookie_domain(request))
     request.consent = Consent(
         allowed=policy.required_slugs | allowed,
         consent_id=consent_id,
@@ -146,8 +154,3 @@ def save_choice(request, response, *, allowed: set[str], method: str) -> Consent
         gpc=request.headers.get("Sec-GPC") == "1",
     )
     return record
-
-
-def _cookie_domain(request) -> str:
-    # Analytics usually set cookies on the bare host name with a leading dot.
-    return "." + request.get_host().split(":")[0]

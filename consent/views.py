@@ -40,11 +40,15 @@ def _respond_with_choice(request, *, allowed: set[str], method: str, default_nex
     response = HttpResponse(content_type="application/json")
     save_choice(request, response, allowed=allowed, method=method)
     now = request.consent.allowed
+    # Scripts already running cannot be unloaded: withdrawing them needs a reload,
+    # and the reloaded page confirms the choice.
+    reload = bool(policy.scripts_for(before - now))
+    if reload:
+        messages.success(request, message)
     response.content = json.dumps(
         {
             "message": message,
-            # Scripts already running cannot be unloaded: withdrawing needs a reload.
-            "reload": bool(policy.scripts_for(before - now)),
+            "reload": reload,
             "scripts": [{"src": s.src, "code": s.code} for s in policy.scripts_for(now - before)],
             "receipt": render_to_string(
                 "consent/_receipt.html", {"consent": request.consent, "policy": policy}, request

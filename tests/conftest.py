@@ -91,3 +91,64 @@ def editor(db, django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+# Consent
+
+
+@pytest.fixture
+def choose(db):
+    """A visitor's choice on the banner: ``choose(client, "alla")`` or ``"nodvandiga"``."""
+
+    def factory(client, choice, **extra):
+        return client.post("/cookies/val/", {"choice": choice, "next": "/"}, **extra)
+
+    return factory
+
+
+@pytest.fixture
+def matomo(db, settings):
+    """Matomo configured for the site, as MATOMO_URL and MATOMO_SITE_ID do in production."""
+    from consent.policy import forget_policy
+
+    settings.MATOMO_URL = "https://stats.example.org/"
+    settings.MATOMO_SITE_ID = "3"
+    forget_policy()
+    return settings.MATOMO_URL
+
+
+@pytest.fixture
+def make_gated_script(db):
+    from consent.models import CookieCategory, GatedScript
+
+    def factory(name="Kartor", *, category="statistik", **fields):
+        fields.setdefault("src", "https://cdn.example.net/kartor.js")
+        fields.setdefault("is_active", True)
+        script = GatedScript(
+            name=name, category=CookieCategory.objects.get(slug=category), **fields
+        )
+        script.full_clean()
+        script.save()
+        return script
+
+    return factory
+
+
+@pytest.fixture
+def make_consent_record(db):
+    """A recorded choice, appended to the chain as a visitor's choice would be."""
+    import secrets
+
+    from consent.cookie import append_record
+    from consent.models import ConsentRecord
+    from consent.policy import current_policy
+
+    def factory(*, allowed=(), method=ConsentRecord.Method.BANNER_REJECT, consent_id=None):
+        return append_record(
+            consent_id=consent_id or secrets.token_hex(16),
+            allowed=frozenset(allowed),
+            method=method,
+            policy=current_policy(),
+        )
+
+    return factory

@@ -47,10 +47,12 @@ document.addEventListener("submit", async (event) => {
     window.location.reload();
     return;
   }
-  const banner = form.closest("[data-consent-banner]");
+  // Any choice, the settings page's too, answers the banner on this page.
+  const banner = document.querySelector("[data-consent-banner]");
   if (banner) {
+    const fromBanner = banner.contains(form);
     banner.remove();
-    document.getElementById("innehall")?.focus();
+    if (fromBanner) document.getElementById("innehall")?.focus();
   }
   const receipt = document.querySelector("[data-consent-receipt]");
   if (receipt) receipt.innerHTML = result.receipt;
