@@ -1,18 +1,44 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.sitemaps.views import sitemap
+from django.http import HttpResponse
+from django.urls import include, path, reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 from django.views.static import serve
 
 from news import views as news_views
+from news.sitemaps import ArticleSitemap, CategorySitemap, NewsPagesSitemap
 
 admin.site.site_header = admin.site.site_title = format_lazy(
     "{site} – {editors}", site=settings.SITE_NAME, editors=_("editorial administration")
 )
 
+# /sitemap.xml: one section per kind of page; each app adds its own.
+sitemaps = {
+    "news-pages": NewsPagesSitemap,
+    "categories": CategorySitemap,
+    "articles": ArticleSitemap,
+}
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        # Search results are endless combinations of the same news.
+        f"Disallow: {reverse('news:search')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
 urlpatterns = [
     path("", news_views.home, name="home"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("nyheter/", include("comments.urls")),
     path("nyheter/", include("news.urls")),
     path("cookies/", include("consent.urls")),

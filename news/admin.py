@@ -67,6 +67,7 @@ class ArticleAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ("title", "slug", "lead", "body")}),
         (_("Hero image"), {"fields": ("hero_image", "hero_alt", "hero_is_decorative")}),
+        (_("Search engines and sharing"), {"fields": ("seo_description",)}),
         (
             _("Publishing"),
             {

@@ -80,6 +80,14 @@ class DemoFigure:
 
 
 CATEGORIES = ("Innovation", "Digitalisering", "Upphandling", "Hållbarhet", "Kommuner och regioner")
+# What the category pages say under their heading.
+CATEGORY_DESCRIPTIONS = {
+    "Innovation": "Nya arbetssätt och lösningar som kommuner och regioner prövar och sprider.",
+    "Digitalisering": "Digitala tjänster, infrastruktur och samarbeten för en modern välfärd.",
+    "Upphandling": "Avtal, upphandlingar och stöd för den som köper in till offentlig sektor.",
+    "Hållbarhet": "Klimat, miljö och social hållbarhet i offentliga inköp och verksamheter.",
+    "Kommuner och regioner": "Nyheter från och om våra medlemmar runt om i landet.",
+}
 
 FIGURE = DemoFigure(
     file_name="innovationsnatverket-noder.jpg",

@@ -1,24 +1,54 @@
+import operator
+from functools import reduce
+
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
-from django.db import models, transaction
-from django.db.models import F, Prefetch, Q
+from django.db import connections, models, transaction
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
 from . import body as article_body
+from . import search
 from .renditions import Picture, generate_renditions, picture
 from .validators import validate_alt_text, validate_image_upload
 
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+# Paths under /nyheter/ that are not articles: an article with such a slug could not be reached.
+RESERVED_SLUGS = {"kategori", "rss", "sok"}
+# What search engines show of a description.
+DESCRIPTION_LENGTH = 160
+
+
+class CategoryQuerySet(models.QuerySet):
+    def with_published_news(self):
+        """Categories that have published news, with the time the latest of it changed
+        (as Article.changed_at)."""
+        latest = (
+            Article.objects.published()
+            .filter(categories=OuterRef("pk"))
+            .annotate(last_changed_at=Greatest("updated_at", "published_at"))
+            .order_by("-last_changed_at")
+            .values("last_changed_at")[:1]
+        )
+        return self.annotate(news_changed_at=Subquery(latest)).filter(news_changed_at__isnull=False)
 
 
 class Category(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("Optional: a few sentences shown under the heading of the category page."),
+    )
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -42,6 +72,49 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_category(self, category):
         return self.filter(categories=category)
+
+    def related_to(self, article):
+        """Other articles sharing a category with ``article``, in one query (none without
+        categories). Reads the article's prefetched categories if it has them."""
+        category_ids = [category.pk for category in article.categories.all()]
+        if not category_ids:
+            return self.none()
+        # EXISTS rather than a join, so an article in two shared categories comes once.
+        shares_a_category = Article.categories.through.objects.filter(
+            article_id=OuterRef("pk"), category_id__in=category_ids
+        )
+        return self.filter(Exists(shares_a_category)).exclude(pk=article.pk)
+
+    def search(self, query: str):
+        """Articles matching what a visitor typed, best match first.
+
+        PostgreSQL: full-text search with the Swedish configuration (stemming, so
+        "kommunerna" finds "kommun"), weighted title > lead > body, using the GIN index of
+        migration 0005; each article gets ``title_headline`` and ``lead_headline`` with the
+        matches between news.search.MARK_START and MARK_END. Other databases: every word
+        must occur in the title, the lead or the body, newest first.
+        """
+        words = search.words(query)
+        if not words:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            return search.full_text(self, " ".join(words))
+        matches = self
+        for word in words:
+            # SQLite's LIKE folds the case of ASCII letters only: "översyn" must also be
+            # looked for as "Översyn" and "ÖVERSYN".
+            variants = {word, word.lower(), word.capitalize(), word.upper()}
+            matches = matches.filter(
+                reduce(
+                    operator.or_,
+                    (
+                        Q(**{f"{field}__icontains": variant})
+                        for field in ("title", "lead", "body")
+                        for variant in variants
+                    ),
+                )
+            )
+        return matches
 
     def with_categories(self):
         return self.prefetch_related(
@@ -89,6 +162,15 @@ class Article(models.Model):
         blank=True,
         validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_upload],
         help_text=_("JPEG, PNG or WebP."),
+    )
+    seo_description = models.CharField(
+        _("description for search engines"),
+        max_length=DESCRIPTION_LENGTH,
+        blank=True,
+        help_text=_(
+            "Optional: shown by search engines and when the article is shared. "
+            "Without it, the beginning of the lead is used."
+        ),
     )
     hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -178,6 +260,8 @@ class Article(models.Model):
             errors["hero_is_decorative"] = gettext(
                 "A decorative image has no alternative text: remove the text or untick the box."
             )
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = gettext("This address is used by the site: choose another one.")
         if self.unpublish_at and self.published_at and self.unpublish_at <= self.published_at:
             errors["unpublish_at"] = gettext(
                 "The unpublish time must be after the publication time."
@@ -210,13 +294,24 @@ class Article(models.Model):
             return None
         return picture(self.hero_image, self.hero_width, self.hero_height)
 
+    @property
+    def changed_at(self):
+        """When visitors last saw the article change: its last edit, or its appearance if a
+        scheduled article appeared later."""
+        return max(self.updated_at, self.published_at)
+
+    @property
+    def description(self) -> str:
+        """What search engines and link previews show: the editor's text, else the lead."""
+        return self.seo_description or Truncator(self.lead).chars(DESCRIPTION_LENGTH)
+
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     """An ASCII slug from the title ("Nätverk för …" gives "natverk-for-…"), made unique."""
     base = slugify(title)[:190].strip("-") or "artikel"
     slug, number = base, 2
     taken = Article.objects.exclude(pk=exclude_pk)
-    while taken.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or taken.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1
     return slug
 

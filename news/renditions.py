@@ -34,6 +34,8 @@ class Picture:
     src: str
     webp_srcset: str
     jpeg_srcset: str
+    # The largest JPEG, the one `width` and `height` describe: for link previews.
+    largest_jpeg: str
     width: int
     height: int
 
@@ -71,6 +73,7 @@ def picture(source: File, original_width: int, original_height: int) -> Picture:
         src=_cache_file(source, fallback_width, "jpeg").url,
         webp_srcset=srcsets["webp"],
         jpeg_srcset=srcsets["jpeg"],
+        largest_jpeg=_cache_file(source, display_width, "jpeg").url,
         width=display_width,
         height=round(original_height * display_width / original_width),
     )

@@ -1,15 +1,20 @@
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from . import metadata, search
+from .forms import SearchForm
 from .models import Article, Category, FormerSlug
 
 PAGE_PARAMETER = "sida"
+CATEGORY_PARAMETER = "kategori"
+RELATED_COUNT = 3
 
 
-def _page(request, articles):
+def _page(request, articles) -> Page:
     """A page of articles; a missing or malformed page number gives the first page."""
     paginator = Paginator(articles, settings.NEWS_PAGE_SIZE)
     try:
@@ -20,6 +25,17 @@ def _page(request, articles):
         raise Http404 from None
 
 
+def _absolute_url(request: HttpRequest, path: str, **params) -> str:
+    """The address on this host of ``path`` with the given parameters, empty ones left out."""
+    query = urlencode({name: value for name, value in params.items() if value})
+    return request.build_absolute_uri(f"{path}?{query}" if query else path)
+
+
+def _page_number(page: Page) -> int | None:
+    # The first page's address has no page number.
+    return page.number if page.number > 1 else None
+
+
 @require_GET
 def home(request):
     latest = Article.objects.published().for_list()[: settings.NEWS_PAGE_SIZE]
@@ -28,15 +44,47 @@ def home(request):
 
 @require_GET
 def article_list(request):
-    page = _page(request, Article.objects.published().for_list())
-    return render(request, "news/article_list.html", {"page": page})
+    categories = list(Category.objects.with_published_news())
+    wanted = request.GET.get(CATEGORY_PARAMETER)
+    # An unknown or emptied category gives all the news rather than an error page.
+    selected = next((category for category in categories if category.slug == wanted), None)
+    articles = Article.objects.published().for_list()
+    if selected:
+        articles = articles.in_category(selected)
+    page = _page(request, articles)
+    # Filtered, the list shows what the category's own page shows: that page is canonical.
+    canonical_path = selected.get_absolute_url() if selected else request.path
+    return render(
+        request,
+        "news/article_list.html",
+        {
+            "page": page,
+            "page_params": {CATEGORY_PARAMETER: selected.slug} if selected else {},
+            "categories": categories,
+            "selected_category": selected,
+            "canonical_url": _absolute_url(
+                request, canonical_path, **{PAGE_PARAMETER: _page_number(page)}
+            ),
+        },
+    )
 
 
 @require_GET
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
     page = _page(request, Article.objects.published().in_category(category).for_list())
-    return render(request, "news/category_detail.html", {"category": category, "page": page})
+    return render(
+        request,
+        "news/category_detail.html",
+        {
+            "category": category,
+            "page": page,
+            "page_params": {},
+            "canonical_url": _absolute_url(
+                request, request.path, **{PAGE_PARAMETER: _page_number(page)}
+            ),
+        },
+    )
 
 
 @require_GET
@@ -50,4 +98,41 @@ def article_detail(request, slug):
             slug=slug,
         )
         return redirect(former.article, permanent=True)
-    return render(request, "news/article_detail.html", {"article": article})
+    related = (
+        Article.objects.published()
+        .related_to(article)
+        .only("title", "slug", "published_at")[:RELATED_COUNT]
+    )
+    return render(
+        request,
+        "news/article_detail.html",
+        {
+            "article": article,
+            "related": related,
+            **metadata.for_article(request, article),
+        },
+    )
+
+
+@require_GET
+def search_results(request):
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = None
+    if query:
+        page = _page(request, Article.objects.published().search(query).for_list())
+        page.object_list = list(page.object_list)
+        search.highlight(page.object_list, query)
+    return render(
+        request,
+        "news/search.html",
+        {
+            "form": form,
+            "query": query,
+            "page": page,
+            "page_params": {"q": query},
+            "canonical_url": _absolute_url(
+                request, request.path, q=query, **{PAGE_PARAMETER: page and _page_number(page)}
+            ),
+        },
+    )

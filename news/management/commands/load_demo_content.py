@@ -70,7 +70,12 @@ class Command(BaseCommand):
             # An editor may have created the category already, under another slug.
             category = Category.objects.filter(Q(slug=slug) | Q(name=name)).first()
             if category is None:
-                category, created = Category.objects.create(name=name, slug=slug), created + 1
+                category = Category.objects.create(
+                    name=name,
+                    slug=slug,
+                    description=demo_content.CATEGORY_DESCRIPTIONS.get(name, ""),
+                )
+                created += 1
             categories[name] = category
         return categories, created
 
