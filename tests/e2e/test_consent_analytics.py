@@ -1,5 +1,7 @@
 """Analytics run only with consent: what the browser requests, runs and keeps."""
 
+import time
+
 import pytest
 
 from consent.models import Cookie
@@ -144,10 +146,18 @@ def test_every_cookie_set_after_accepting_all_is_declared_on_the_settings_page(
     assert undeclared(names) == []
 
 
+def wait_for_cookie(page, name: str, timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while name not in {cookie["name"] for cookie in page.context.cookies()}:
+        assert time.monotonic() < deadline, f"the browser never got the cookie {name}"
+        time.sleep(0.05)
+
+
 def test_withdrawing_statistics_deletes_its_cookies(page, fake_matomo, javascript):
     page.goto("/")
     choose_on_banner(page, "Acceptera alla")
-    page.wait_for_function("document.cookie.includes('_pk_id.1.abcd=')")
+    # Polled from here: a condition evaluated in the page would need 'unsafe-eval'.
+    wait_for_cookie(page, "_pk_id.1.abcd")
     if not javascript:
         switch_scripts(page, on=False)
     withdraw_statistics(page)
