@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "news",
     "consent",
     "comments",
+    "pages",
 ]
 
 MIDDLEWARE = [

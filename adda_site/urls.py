@@ -10,6 +10,7 @@ from django.views.static import serve
 
 from news import views as news_views
 from news.sitemaps import ArticleSitemap, CategorySitemap, NewsPagesSitemap
+from pages.sitemaps import PageSitemap
 
 admin.site.site_header = admin.site.site_title = format_lazy(
     "{site} – {editors}", site=settings.SITE_NAME, editors=_("editorial administration")
@@ -20,6 +21,7 @@ sitemaps = {
     "news-pages": NewsPagesSitemap,
     "categories": CategorySitemap,
     "articles": ArticleSitemap,
+    "pages": PageSitemap,
 }
 
 
@@ -43,6 +45,8 @@ urlpatterns = [
     path("nyheter/", include("news.urls")),
     path("cookies/", include("consent.urls")),
     path("admin/", admin.site.urls),
+    # Last: site pages take the root addresses no one else uses.
+    path("", include("pages.urls")),
 ]
 
 

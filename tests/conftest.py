@@ -152,3 +152,121 @@ def make_consent_record(db):
         )
 
     return factory
+
+
+# Comments
+
+
+@pytest.fixture
+def comment_settings(settings):
+    """The comment settings' defaults, whatever the environment running the tests says."""
+    settings.COMMENTS_MODERATION = "all"
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 0
+    settings.COMMENTS_NOTIFY_EDITORS = False
+    settings.COMMENTS_TRUSTED_PROXIES = []
+    return settings
+
+
+@pytest.fixture
+def comment_stamp():
+    """The form's signed time stamp, made ``seconds_ago``: old enough to pass as a person."""
+    import time
+
+    from django.core import signing
+
+    from comments.spam import STAMP_SALT
+
+    def factory(seconds_ago: float = 10) -> str:
+        return signing.dumps(time.time() - seconds_ago, salt=STAMP_SALT)
+
+    return factory
+
+
+@pytest.fixture
+def comment_data(comment_stamp):
+    """What a visitor's browser sends from the comment form."""
+
+    def factory(**fields) -> dict:
+        return {
+            "name": "Anna Andersson",
+            "email": "anna@example.se",
+            "text": "Bra att kommunerna samarbetar.",
+            "hp_kontroll": "",
+            "stamp": comment_stamp(),
+            **fields,
+        }
+
+    return factory
+
+
+@pytest.fixture
+def post_comment(client, comment_data, comment_settings):
+    """``post_comment(article, text=...)``: a visitor sends the comment form of an article."""
+    from django.urls import reverse
+
+    def factory(article, *, remote_addr="192.0.2.10", using=None, headers=None, **fields):
+        return (using or client).post(
+            reverse("comments:post", args=[article.slug]),
+            comment_data(**fields),
+            headers=headers,
+            REMOTE_ADDR=remote_addr,
+        )
+
+    return factory
+
+
+@pytest.fixture
+def make_comment(db):
+    from comments.models import Comment
+
+    counter = iter(range(1, 100_000))
+
+    def factory(article, text=None, *, status=Comment.Status.PUBLISHED, **fields):
+        number = next(counter)
+        fields.setdefault("name", "Anna Andersson")
+        fields.setdefault("email", "anna@example.se")
+        return Comment.objects.create(
+            article=article, text=text or f"Kommentar nummer {number}.", status=status, **fields
+        )
+
+    return factory
+
+
+# Pages
+
+
+@pytest.fixture
+def site_pages(db):
+    """The accessibility statement and site pages of the data migration, made again when
+    a database flush (after a live server test) has removed them."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("pages.migrations.0002_starting_content_and_editors")
+    migration.create_starting_content(apps)
+    cache.clear()
+
+
+@pytest.fixture
+def statement(site_pages):
+    from pages.models import AccessibilityStatement
+
+    return AccessibilityStatement.objects.get()
+
+
+@pytest.fixture
+def report_data():
+    """What a visitor's browser sends from the accessibility report form."""
+
+    def factory(**fields) -> dict:
+        return {
+            "problem": "Knappen Sök går inte att nå med tangentbordet.",
+            "page": "",
+            "name": "",
+            "email": "",
+            "hp_kontroll": "",
+            **fields,
+        }
+
+    return factory
