@@ -21,7 +21,9 @@ class CommentForm(forms.Form):
     )
     # The honeypot: hidden from people and screen readers, named so autofill leaves it alone.
     hp_kontroll = forms.CharField(required=False, label=_("Leave this field empty"))
-    stamp = forms.CharField(widget=forms.HiddenInput)
+    # Not required: a missing stamp is refused in clean() with a message the visitor sees,
+    # which an error on a hidden field would not give.
+    stamp = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

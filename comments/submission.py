@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import spam
@@ -55,7 +55,8 @@ def submit_comment(article, data: dict, *, ip_hash: str, honeypot_hit: bool) -> 
             ip_hash=ip_hash,
         )
         if comment.status == Comment.Status.PENDING and settings.COMMENTS_NOTIFY_EDITORS:
-            transaction.on_commit(lambda: _in_background(notify_editors, comment.pk))
+            # robust: a failure to notify never turns the stored comment into an error page.
+            transaction.on_commit(lambda: notify_editors(comment), robust=True)
     return comment
 
 
@@ -66,28 +67,34 @@ def _in_background(function, *args) -> threading.Thread:
     return thread
 
 
-def notify_editors(comment_pk: int) -> None:
-    try:
-        comment = Comment.objects.select_related("article").get(pk=comment_pk)
-        recipients = list(
-            get_user_model()
-            .objects.filter(groups__name="Redaktörer", is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-        if not recipients:
-            return
-        link = settings.SITE_URL + reverse("admin:comments_comment_change", args=[comment.pk])
+def notify_editors(comment: Comment) -> threading.Thread | None:
+    """Mail the editors about a waiting comment, after it is committed.
+
+    The database is read here, in the committing thread, so the background thread
+    only talks to the mail server and never holds a database connection of its own.
+    """
+    recipients = list(
+        get_user_model()
+        .objects.filter(groups__name="Redaktörer", is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if not recipients:
+        return None
+    link = settings.SITE_URL + reverse("admin:comments_comment_change", args=[comment.pk])
+    # The editors' mail is in the site's language, whatever the commenter's.
+    with translation.override(settings.LANGUAGE_CODE):
         # The commenter's words stay out of the headers: a fixed subject only.
-        send_mail(
-            subject=_("A new comment is waiting for review"),
-            message=_(
-                "A new comment on “%(article)s” is waiting for review.\n\n"
-                "Open it in the admin to publish or reject it:\n%(link)s\n"
-            )
-            % {"article": comment.article.title, "link": link},
-            from_email=None,
-            recipient_list=recipients,
-        )
+        subject = _("A new comment is waiting for review")
+        body = _(
+            "A new comment on “%(article)s” is waiting for review.\n\n"
+            "Open it in the admin to publish or reject it:\n%(link)s\n"
+        ) % {"article": comment.article.title, "link": link}
+    return _in_background(_send_to_editors, comment.pk, subject, body, recipients)
+
+
+def _send_to_editors(comment_pk: int, subject: str, body: str, recipients: list[str]) -> None:
+    try:
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients)
     except Exception:
         logger.exception("Could not e-mail the editors about comment %s", comment_pk)
