@@ -9,6 +9,13 @@ from . import spam
 from .models import clean_name, clean_text
 
 
+class CommentTextField(forms.CharField):
+    def to_python(self, value):
+        # Browsers send a line break as CRLF but count it as one character against the
+        # textarea's maxlength: count it as one here too.
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 class CommentForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80)
     email = forms.EmailField(
@@ -16,7 +23,7 @@ class CommentForm(forms.Form):
         max_length=254,
         help_text=_("Your e-mail address is never published."),
     )
-    text = forms.CharField(
+    text = CommentTextField(
         label=_("Comment"), max_length=3000, widget=forms.Textarea(attrs={"rows": 6})
     )
     # The honeypot: hidden from people and screen readers, named so autofill leaves it alone.

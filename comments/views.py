@@ -6,9 +6,12 @@ from news.models import Article
 
 from . import spam
 from .forms import CommentForm
+from .models import Comment
 from .submission import comments_open, submit_comment
 
 THANKS_PARAMETER = "kommentar=tack"
+# A comment published at once (moderation "first" or "none") is not promised a review.
+PUBLISHED_PARAMETER = "kommentar=publicerad"
 
 
 def _reshow(request, article, form, *, status: int, refusal: str = ""):
@@ -34,5 +37,9 @@ def post_comment(request, slug):
             "it again: your text is kept below."
         )
         return _reshow(request, article, form, status=429, refusal=too_many)
-    submit_comment(article, form.cleaned_data, ip_hash=ip_hash, honeypot_hit=form.is_honeypot_hit)
-    return redirect(f"{article.get_absolute_url()}?{THANKS_PARAMETER}#kommentarer")
+    comment = submit_comment(
+        article, form.cleaned_data, ip_hash=ip_hash, honeypot_hit=form.is_honeypot_hit
+    )
+    published = comment.status == Comment.Status.PUBLISHED
+    answer = PUBLISHED_PARAMETER if published else THANKS_PARAMETER
+    return redirect(f"{article.get_absolute_url()}?{answer}#kommentarer")

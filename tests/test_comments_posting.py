@@ -216,6 +216,14 @@ def test_comment_loses_direction_characters_but_keeps_line_breaks(post_comment, 
     assert Comment.objects.get().text == "Första raden\nandra raden"
 
 
+def test_comment_as_long_as_the_browser_allows_is_accepted(post_comment, article):
+    # The browser counts each line break as one character; it sends it as two (CRLF).
+    text = "a" * 1499 + "\r\n" + "b" * 1500
+    response = post_comment(article, text=text)
+    assert response.status_code == 302
+    assert len(Comment.objects.get().text) == 3000
+
+
 def test_comment_on_a_closed_article_is_refused(post_comment, make_article):
     article = make_article(comments_enabled=False)
     response = post_comment(article)
@@ -315,3 +323,29 @@ def test_comment_is_published_directly_when_none_wait(client, post_comment, arti
     response = client.get(article.get_absolute_url())
     assertContains(response, "Kommentarer (1)")
     assertContains(response, "<p>Syns direkt.</p>")
+
+
+def test_comment_published_directly_is_not_promised_a_review(
+    client, post_comment, article, settings
+):
+    settings.COMMENTS_MODERATION = "none"
+    response = client.get(post_comment(article)["Location"])
+    assertContains(response, 'class="message" role="status"')
+    assertNotContains(response, THANKS)
+
+
+def test_comment_published_directly_is_thanked_as_published(
+    client, post_comment, article, settings
+):
+    settings.COMMENTS_MODERATION = "none"
+    response = client.get(post_comment(article)["Location"])
+    assertContains(response, "Tack för din kommentar! Den är publicerad.")
+
+
+def test_comment_from_a_known_address_is_thanked_as_published(
+    client, post_comment, make_comment, article, settings
+):
+    settings.COMMENTS_MODERATION = "first"
+    make_comment(article, "Publicerad tidigare.", email="anna@example.se")
+    response = client.get(post_comment(article, email="anna@example.se")["Location"])
+    assertNotContains(response, THANKS)

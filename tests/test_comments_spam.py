@@ -180,6 +180,14 @@ def test_visitor_may_comment_again_after_ten_minutes(post_comment, article, time
     assert response.status_code == 302
 
 
+def test_visitor_is_still_limited_just_before_ten_minutes(post_comment, article, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    send_comments(post_comment, article, 5)
+    time_machine.shift(timedelta(minutes=9, seconds=50))
+    response = post_comment(article, text="För tidigt.")
+    assert response.status_code == 429
+
+
 def test_invalid_attempts_do_not_use_up_the_rate_limit(post_comment, article):
     for _ in range(5):
         post_comment(article, name="")

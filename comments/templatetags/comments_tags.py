@@ -8,11 +8,12 @@ from django.utils.safestring import mark_safe
 from ..forms import CommentForm
 from ..models import Comment, CommentRules
 from ..submission import comments_open
-from ..views import THANKS_PARAMETER
+from ..views import PUBLISHED_PARAMETER, THANKS_PARAMETER
 
 register = template.Library()
 
 RULES_CACHE_KEY = "comments:rules"
+THANKS = {THANKS_PARAMETER: "waiting", PUBLISHED_PARAMETER: "published"}
 URL = re.compile(r"https?://[^\s<>\"']+")
 TRAILING = ".,;:!?)]}'\""
 
@@ -42,7 +43,7 @@ def comment_section(context, article):
         "is_open": comments_open(article),
         "form": form or CommentForm(),
         "refusal": context.get("comment_refusal", ""),
-        "thanked": form is None and request.META.get("QUERY_STRING") == THANKS_PARAMETER,
+        "thanked": None if form else THANKS.get(request.META.get("QUERY_STRING")),
         "rules": rules_text(),
         "csrf_token": context.get("csrf_token"),
         "request": request,
