@@ -37,7 +37,11 @@ def _initial_status(email: str) -> str:
 def submit_comment(article, data: dict, *, ip_hash: str, honeypot_hit: bool) -> Comment:
     """Store a valid comment once; the same text twice on one article is kept once."""
     with transaction.atomic():
-        duplicate = Comment.objects.filter(article=article, text=data["text"]).first()
+        # The same person sending the same text again (a double click, a reload), not
+        # another visitor who happens to write the same words.
+        duplicate = Comment.objects.filter(
+            article=article, text=data["text"], email__iexact=data["email"]
+        ).first()
         if duplicate:
             return duplicate
         reason = ""

@@ -78,10 +78,13 @@ class Policy:
         )
 
     def scripts_for(self, allowed: frozenset[str], placement: str | None = None):
+        # Only optional categories can start scripts: a category an editor later marks
+        # as required must not switch its scripts on for everyone without consent.
+        consented = allowed & self.optional_slugs
         return [
             script
             for script in self.scripts
-            if script.category in allowed and placement in (None, script.placement)
+            if script.category in consented and placement in (None, script.placement)
         ]
 
     def origins_for(self, allowed: frozenset[str]) -> list[str]:

@@ -248,6 +248,15 @@ def test_same_text_twice_on_the_same_article_is_stored_once(post_comment, articl
     assert Comment.objects.count() == 1
 
 
+def test_same_words_from_another_visitor_are_their_own_comment(post_comment, article):
+    post_comment(article, text=TEXT, email="anna@example.se")
+    post_comment(article, text=TEXT, email="bo@example.se", remote_addr="192.0.2.99")
+    assert sorted(Comment.objects.values_list("email", flat=True)) == [
+        "anna@example.se",
+        "bo@example.se",
+    ]
+
+
 def test_same_text_on_two_articles_is_stored_twice(post_comment, article, make_article):
     post_comment(article, text=TEXT)
     post_comment(make_article(), text=TEXT)

@@ -357,3 +357,16 @@ def test_activated_script_is_rendered_at_once(
         script.is_active = True
         script.save()
     assert "cdn.example.net/kartor.js" in client.get("/").text
+
+
+def test_script_in_a_category_later_marked_required_does_not_run_for_everyone():
+    from consent.policy import Category, Policy, Script
+
+    policy = Policy(
+        version=1,
+        change_note="",
+        categories=(Category("statistik", "Statistik", "", is_required=True),),
+        scripts=(Script(name="Matomo", category="statistik", placement="body_end", code="x"),),
+    )
+    assert policy.scripts_for(frozenset({"statistik"})) == []
+    assert policy.origins_for(frozenset({"statistik"})) == []
