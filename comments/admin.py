@@ -134,7 +134,8 @@ class CommentRulesAdmin(admin.ModelAdmin):
     list_display = ("__str__", "updated_at")
 
     def has_add_permission(self, request):
-        return not CommentRules.objects.exists()
+        # One set of rules; adding it still needs the permission to.
+        return super().has_add_permission(request) and not CommentRules.objects.exists()
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

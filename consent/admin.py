@@ -8,6 +8,7 @@ from functools import reduce
 from operator import or_
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.http import HttpResponse
@@ -142,6 +143,9 @@ class ConsentRecordAdmin(admin.ModelAdmin):
         ]
 
     def weekly_summary(self, request):
+        # admin_view only checks staff status; the summary is about consent records.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         counts = defaultdict(Counter)  # (week, policy version) -> total, accepted
         records = (
             ConsentRecord.objects.annotate(week=TruncWeek("created_at"))

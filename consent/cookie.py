@@ -1,6 +1,5 @@
 """The visitor's consent: read from one signed first-party cookie, saved with a record."""
 
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -58,7 +57,7 @@ def _read_cookie(request) -> dict | None:
             "version": int(data["version"]),
             "at": at,
         }
-    except (signing.BadSignature, KeyError, TypeError, ValueError, json.JSONDecodeError):
+    except (signing.BadSignature, KeyError, TypeError, ValueError):  # JSON errors are ValueErrors
         return None
 
 

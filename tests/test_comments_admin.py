@@ -438,3 +438,12 @@ def test_comment_is_kept_when_the_mail_server_fails(
     assert response.status_code == 302
     assert Comment.objects.get().status == Comment.Status.PENDING
     assert "Could not e-mail the editors about comment" in caplog.text
+
+
+def test_staff_without_comment_permissions_cannot_add_comment_rules(client, django_user_model):
+    from comments.models import CommentRules
+
+    CommentRules.objects.all().delete()
+    staff = django_user_model.objects.create_user("personal", password="x", is_staff=True)
+    client.force_login(staff)
+    assert client.get("/admin/comments/commentrules/add/").status_code == 403

@@ -471,3 +471,10 @@ def test_activating_a_script_in_a_category_without_cookies_is_refused_in_admin(e
 def test_editor_reaches_every_consent_admin_page(editor_client, make_consent_record, url):
     make_consent_record()
     assert editor_client.get(url).status_code == 200
+
+
+def test_staff_without_consent_permissions_cannot_see_the_weekly_summary(client, django_user_model):
+    staff = django_user_model.objects.create_user("personal", password="x", is_staff=True)
+    client.force_login(staff)
+    response = client.get("/admin/consent/consentrecord/veckosammanstallning/")
+    assert response.status_code == 403
