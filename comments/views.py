@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from news.models import Article
+from news.views import article_context
 
 from . import spam
 from .forms import CommentForm
@@ -17,7 +18,7 @@ PUBLISHED_PARAMETER = "kommentar=publicerad"
 def _reshow(request, article, form, *, status: int, refusal: str = ""):
     """The article again, with everything the visitor typed still in the form."""
     form.renew_stamp()
-    context = {"article": article, "comment_form": form, "comment_refusal": refusal}
+    context = article_context(request, article, comment_form=form, comment_refusal=refusal)
     return render(request, "news/article_detail.html", context, status=status)
 
 

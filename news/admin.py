@@ -1,10 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -20,26 +18,34 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
 
-class StateFilter(admin.SimpleListFilter):
-    title = _("state")
-    parameter_name = "state"
+class VisibilityFilter(admin.SimpleListFilter):
+    """What visitors see now (Article.Visibility), from the status and the times."""
+
+    title = _("visible on the site")
+    parameter_name = "visibility"
 
     def lookups(self, request, model_admin):
-        return Article.State.choices
+        return Article.Visibility.choices
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        published = Q(status=Article.Status.PUBLISHED)
         match self.value():
-            case Article.State.DRAFT:
-                return queryset.filter(status=Article.Status.DRAFT)
-            case Article.State.SCHEDULED:
-                return queryset.filter(published, published_at__gt=now)
-            case Article.State.PUBLISHED:
+            case Article.Visibility.DRAFT:
+                return queryset.drafts()
+            case Article.Visibility.SCHEDULED:
+                return queryset.scheduled()
+            case Article.Visibility.PUBLISHED:
                 return queryset.published()
-            case Article.State.EXPIRED:
-                return queryset.filter(published, unpublish_at__lte=now)
+            case Article.Visibility.EXPIRED:
+                return queryset.expired()
         return queryset
+
+
+class StatusFilter(admin.ChoicesFieldListFilter):
+    """What the editor set (Article.Status), whatever the times say."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("status set by the editor")
 
 
 class FormerSlugInline(admin.TabularInline):
@@ -55,8 +61,8 @@ class FormerSlugInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ("title", "state_label", "published_at", "category_names", "site_link")
-    list_filter = (StateFilter, "status", "categories")
+    list_display = ("title", "visibility_label", "published_at", "category_names", "site_link")
+    list_filter = (VisibilityFilter, ("status", StatusFilter), "categories")
     search_fields = ("title",)
     date_hierarchy = "published_at"
     ordering = ("-published_at",)
@@ -96,7 +102,7 @@ class ArticleAdmin(admin.ModelAdmin):
         ]
 
     def view_on_site(self, obj):
-        return obj.get_absolute_url() if obj.state == Article.State.PUBLISHED else None
+        return obj.get_absolute_url() if obj.visibility == Article.Visibility.PUBLISHED else None
 
     def preview(self, request, pk):
         article = get_object_or_404(self.get_queryset(request), pk=pk)
@@ -109,9 +115,9 @@ class ArticleAdmin(admin.ModelAdmin):
         add_never_cache_headers(response)
         return response
 
-    @admin.display(description=_("state"))
-    def state_label(self, obj):
-        return obj.state.label
+    @admin.display(description=_("visible on the site"))
+    def visibility_label(self, obj):
+        return obj.visibility.label
 
     @admin.display(description=_("categories"))
     def category_names(self, obj):
@@ -119,7 +125,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("on the site"))
     def site_link(self, obj):
-        if obj.state == Article.State.PUBLISHED:
+        if obj.visibility == Article.Visibility.PUBLISHED:
             return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("View"))
         return format_html(
             '<a href="{}">{}</a>',
@@ -129,7 +135,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish selected articles"), permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.update(status=Article.Status.PUBLISHED)
+        count = queryset.publish()
         self.message_user(
             request,
             ngettext("%(count)d article published.", "%(count)d articles published.", count)
@@ -139,7 +145,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Turn selected articles into drafts"), permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.update(status=Article.Status.DRAFT)
+        count = queryset.unpublish()
         self.message_user(
             request,
             ngettext(

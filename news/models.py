@@ -70,8 +70,38 @@ class ArticleQuerySet(models.QuerySet):
             Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)
         )
 
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
+    def scheduled(self):
+        """Published by an editor, but not yet at its publication time."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def expired(self):
+        """Published by an editor, but past its unpublish time."""
+        return self.filter(status=Article.Status.PUBLISHED, unpublish_at__lte=timezone.now())
+
     def in_category(self, category):
         return self.filter(categories=category)
+
+    def publish(self) -> int:
+        """Set the editor's status to published; scheduled times still apply."""
+        return self._set_status(Article.Status.PUBLISHED)
+
+    def unpublish(self) -> int:
+        """Turn the articles back into drafts."""
+        return self._set_status(Article.Status.DRAFT)
+
+    def _set_status(self, status: str) -> int:
+        # Each article is saved, not update()d: a save stamps updated_at (which the
+        # sitemap, the feeds and JSON-LD show) and sends the signals that history and
+        # cache invalidation listen to. Articles already in that status are left alone.
+        changing = list(self.exclude(status=status))
+        with transaction.atomic(using=self.db):
+            for article in changing:
+                article.status = status
+                article.save(update_fields=["status", "updated_at"])
+        return len(changing)
 
     def related_to(self, article):
         """Other articles sharing a category with ``article``, in one query (none without
@@ -128,11 +158,16 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class Status(models.TextChoices):
+        """What the editor sets: a draft, or published (from published_at, until
+        unpublish_at). Stored in the ``status`` field."""
+
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
 
-    class State(models.TextChoices):
-        """Where an article stands right now: status and times together."""
+    class Visibility(models.TextChoices):
+        """What a visitor sees right now: the status and the two times together.
+        Computed by ``Article.visibility``, never stored; the querysets drafts(),
+        scheduled(), published() and expired() select each value."""
 
         DRAFT = "draft", _("draft")
         SCHEDULED = "scheduled", _("scheduled")
@@ -274,15 +309,15 @@ class Article(models.Model):
             raise ValidationError(errors)
 
     @property
-    def state(self) -> "Article.State":
+    def visibility(self) -> "Article.Visibility":
         now = timezone.now()
         if self.status == self.Status.DRAFT:
-            return self.State.DRAFT
+            return self.Visibility.DRAFT
         if self.published_at > now:
-            return self.State.SCHEDULED
+            return self.Visibility.SCHEDULED
         if self.unpublish_at and self.unpublish_at <= now:
-            return self.State.EXPIRED
-        return self.State.PUBLISHED
+            return self.Visibility.EXPIRED
+        return self.Visibility.PUBLISHED
 
     @property
     def hero_alt_text(self) -> str:

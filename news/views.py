@@ -98,20 +98,23 @@ def article_detail(request, slug):
             slug=slug,
         )
         return redirect(former.article, permanent=True)
+    return render(request, "news/article_detail.html", article_context(request, article))
+
+
+def article_context(request: HttpRequest, article: Article, **extra) -> dict:
+    """Everything the article page shows about ``article``; ``extra`` adds to it (the
+    comments app passes a refused comment's form, so the page shown again is whole)."""
     related = (
         Article.objects.published()
         .related_to(article)
         .only("title", "slug", "published_at")[:RELATED_COUNT]
     )
-    return render(
-        request,
-        "news/article_detail.html",
-        {
-            "article": article,
-            "related": related,
-            **metadata.for_article(request, article),
-        },
-    )
+    return {
+        "article": article,
+        "related": related,
+        **metadata.for_article(request, article),
+        **extra,
+    }
 
 
 @require_GET

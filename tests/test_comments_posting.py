@@ -139,6 +139,23 @@ def test_invalid_comment_shows_the_article_again(post_comment, article, field, v
     assertContains(response, "<h1>Nätverk för stärkt innovationskraft</h1>", status_code=400)
 
 
+def test_refused_comment_shows_the_whole_article_page_again(
+    post_comment, make_article, make_category
+):
+    innovation = make_category("Innovation")
+    article = make_article("Nätverk för stärkt innovationskraft", categories=[innovation])
+    make_article("Ett annat nätverk", categories=[innovation])
+
+    response = post_comment(article, name="")
+
+    assertContains(response, "Relaterade nyheter", status_code=400)
+    assertContains(response, "Ett annat nätverk", status_code=400)
+    assertContains(response, '"@type": "NewsArticle"', status_code=400)
+    # The canonical address is the article's, not the address the form was posted to.
+    canonical = f'<link rel="canonical" href="http://testserver{article.get_absolute_url()}">'
+    assertContains(response, canonical, html=True, status_code=400)
+
+
 @invalid_cases
 def test_invalid_comment_keeps_what_was_typed(post_comment, article, field, value, error, label):
     typed = {

@@ -62,7 +62,7 @@ def test_editor_saves_a_draft_that_visitors_cannot_see(editor_client, client, ma
     response = editor_client.post(ADD_URL, article_form(categories=[category.pk]))
     assert response.status_code == 302
     article = Article.objects.get()
-    assert article.state == Article.State.DRAFT
+    assert article.visibility == Article.Visibility.DRAFT
     assert list(article.categories.all()) == [category]
     client.logout()
     assert client.get("/nyheter/natverk-for-starkt-innovationskraft/").status_code == 404
@@ -95,7 +95,7 @@ def test_editor_schedules_an_article_that_appears_by_itself(editor_client, clien
     time_machine.move_to(timezone.now(), tick=False)
     start = timezone.now().replace(microsecond=0) + timedelta(hours=2)
     editor_client.post(ADD_URL, article_form(status=Article.Status.PUBLISHED, **at(start)))
-    assert Article.objects.get().state == Article.State.SCHEDULED
+    assert Article.objects.get().visibility == Article.Visibility.SCHEDULED
     client.logout()
     assert client.get("/nyheter/natverk-for-starkt-innovationskraft/").status_code == 404
     time_machine.shift(timedelta(hours=3))
@@ -209,7 +209,7 @@ def test_decompression_bomb_is_refused(editor_client, media_root):
     assert not list(media_root.rglob("*.*"))
 
 
-def test_article_list_shows_state_and_links(editor_client, make_article):
+def test_article_list_shows_visibility_and_links(editor_client, make_article):
     make_article("Ute nu")
     make_article("Utkastet", status=Article.Status.DRAFT)
     make_article("Kommer sen", published_at=timezone.now() + timedelta(days=2))
@@ -221,11 +221,13 @@ def test_article_list_shows_state_and_links(editor_client, make_article):
     assertContains(response, "Förhandsgranska")
 
 
-def test_article_list_filters_by_state_and_category(editor_client, make_article, make_category):
+def test_article_list_filters_by_visibility_and_category(
+    editor_client, make_article, make_category
+):
     innovation = make_category("Innovation")
     make_article("Ute nu", categories=[innovation])
     make_article("Utkastet", status=Article.Status.DRAFT)
-    drafts = editor_client.get("/admin/news/article/?state=draft")
+    drafts = editor_client.get("/admin/news/article/?visibility=draft")
     assertContains(drafts, "Utkastet")
     assertNotContains(drafts, "Ute nu")
     in_category = editor_client.get(f"/admin/news/article/?categories__id__exact={innovation.pk}")
@@ -263,7 +265,7 @@ def test_publish_action_publishes_selected_drafts(editor_client, make_article):
     )
     assertContains(response, "1 artikel publicerad.")
     draft.refresh_from_db()
-    assert draft.state == Article.State.PUBLISHED
+    assert draft.visibility == Article.Visibility.PUBLISHED
 
 
 def test_slug_is_suggested_from_the_title_in_ascii(db):
