@@ -1,7 +1,6 @@
 import json
 
 from django.contrib import admin, messages
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -9,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import BlockedWord, Comment, CommentRules
-from .templatetags.comments_tags import RULES_CACHE_KEY
 
 
 @admin.register(Comment)
@@ -136,7 +134,3 @@ class CommentRulesAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # One set of rules; adding it still needs the permission to.
         return super().has_add_permission(request) and not CommentRules.objects.exists()
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        cache.delete(RULES_CACHE_KEY)

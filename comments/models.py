@@ -3,6 +3,7 @@ import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +125,8 @@ class BlockedWord(models.Model):
 class CommentRules(models.Model):
     """Who runs the comment service and its rules, shown next to the form."""
 
+    CACHE_KEY = "comments:rules"
+
     text = models.TextField(
         _("rules"),
         help_text=_(
@@ -139,3 +142,18 @@ class CommentRules(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+    @classmethod
+    def current_text(cls) -> str:
+        """The rules shown next to every comment form; cached until they are edited
+        (comments.signals forgets them on every save and delete)."""
+        text = cache.get(cls.CACHE_KEY)
+        if text is None:
+            rules = cls.objects.order_by("-updated_at").first()
+            text = rules.text if rules else ""
+            cache.set(cls.CACHE_KEY, text, None)
+        return text
+
+    @classmethod
+    def forget_cached(cls) -> None:
+        cache.delete(cls.CACHE_KEY)

@@ -4,15 +4,12 @@ import hashlib
 import hmac
 import ipaddress
 import re
-import time
 
 from django.conf import settings
-from django.core import signing
 from django.core.cache import cache
 
 from .models import BlockedWord
 
-STAMP_SALT = "comments.form-stamp"
 LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
@@ -37,27 +34,6 @@ def client_ip(request) -> str:
 def ip_hash(request) -> str:
     key = (settings.SECRET_KEY + "comments.ip").encode()
     return hmac.new(key, client_ip(request).encode(), hashlib.sha256).hexdigest()
-
-
-def make_stamp() -> str:
-    return signing.dumps(time.time(), salt=STAMP_SALT)
-
-
-class StampError(Exception):
-    pass
-
-
-def check_stamp(stamp: str) -> None:
-    """Refuse a form sent faster than a human types, or older than a day."""
-    try:
-        issued = float(signing.loads(stamp, salt=STAMP_SALT))
-    except (signing.BadSignature, TypeError, ValueError) as error:
-        raise StampError("invalid") from error
-    age = time.time() - issued
-    if age < settings.COMMENTS_MIN_SECONDS:
-        raise StampError("too_fast")
-    if age > settings.COMMENTS_MAX_FORM_AGE_SECONDS:
-        raise StampError("too_old")
 
 
 def over_rate_limit(ip_digest: str) -> bool:

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from adda_site import groups
+
 from . import spam
 from .models import Comment
 
@@ -79,7 +81,7 @@ def notify_editors(comment: Comment) -> threading.Thread | None:
     """
     recipients = list(
         get_user_model()
-        .objects.filter(groups__name="Redaktörer", is_active=True)
+        .objects.filter(groups__name=groups.EDITORS, is_active=True)
         .exclude(email="")
         .values_list("email", flat=True)
     )

@@ -1,18 +1,17 @@
 import unicodedata
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Layout, Submit
+from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from adda_site.forms import HoneypotForm
+
 from .models import AccessibilityReport
 
 
-class AccessibilityReportForm(forms.ModelForm):
-    # The honeypot: hidden from people and screen readers, named so autofill leaves it alone.
-    hp_kontroll = forms.CharField(required=False, label=_("Leave this field empty"))
-
+class AccessibilityReportForm(HoneypotForm, forms.ModelForm):
     class Meta:
         model = AccessibilityReport
         fields = ["problem", "page", "name", "email"]
@@ -36,7 +35,6 @@ class AccessibilityReportForm(forms.ModelForm):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["page"].widget.attrs["autocomplete"] = "off"
-        self.fields["hp_kontroll"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template renders the token
@@ -45,7 +43,7 @@ class AccessibilityReportForm(forms.ModelForm):
             "page",
             "name",
             "email",
-            Div("hp_kontroll", css_class="form-hp", aria_hidden="true"),
+            self.honeypot_layout(),
         )
         self.helper.add_input(Submit("submit", gettext("Send report")))
 
@@ -57,7 +55,3 @@ class AccessibilityReportForm(forms.ModelForm):
                 self.fields["problem"].error_messages["required"], code="required"
             )
         return problem
-
-    @property
-    def is_honeypot_hit(self) -> bool:
-        return bool(self.cleaned_data.get("hp_kontroll"))

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PillowImage
 
+from adda_site import groups
 from news.models import Article, Category
 
 
@@ -83,7 +84,7 @@ def editor(db, django_user_model):
     user = django_user_model.objects.create_user(
         "redaktor", "redaktor@example.se", "ett-langt-losenord-123", is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Redaktörer"))
+    user.groups.add(Group.objects.get(name=groups.EDITORS))
     return user
 
 
@@ -174,7 +175,7 @@ def comment_stamp():
 
     from django.core import signing
 
-    from comments.spam import STAMP_SALT
+    from adda_site.forms import STAMP_SALT
 
     def factory(seconds_ago: float = 10) -> str:
         return signing.dumps(time.time() - seconds_ago, salt=STAMP_SALT)

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from pytest_django.asserts import assertContains, assertInHTML, assertNotContains
 
+from adda_site import groups
 from comments.models import BlockedWord, Comment, CommentRules
 
 CHANGELIST = "/admin/comments/comment/"
@@ -308,7 +309,7 @@ def other_editor(django_user_model):
     user = django_user_model.objects.create_user(
         "redaktor2", "redaktor2@example.se", "ett-langt-losenord-456", is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Redaktörer"))
+    user.groups.add(Group.objects.get(name=groups.EDITORS))
     return user
 
 

@@ -58,7 +58,7 @@ def test_honeypot_hit_is_answered_like_any_comment(post_comment, article):
 
 def test_honeypot_is_hidden_from_people_and_left_alone_by_autofill(client, article):
     html = client.get(article.get_absolute_url()).text
-    assert re.search(r'<div\s+class="comment-hp"\s+aria-hidden="true">', html)
+    assert re.search(r'<div\s+class="honeypot"\s+aria-hidden="true">', html)
     field = re.search(r'<input type="text" name="hp_kontroll"[^>]*>', html)[0]
     assert 'autocomplete="off"' in field
     assert 'tabindex="-1"' in field

@@ -176,7 +176,7 @@ def test_bot_filling_the_honeypot_is_thanked_but_nothing_is_stored(send_report):
 def test_honeypot_is_hidden_from_people_and_screen_readers(client, statement):
     response = client.get(URL)
 
-    assertContains(response, 'class="form-hp"  aria-hidden="true"')
+    assertContains(response, 'class="honeypot"  aria-hidden="true"')
     assertContains(response, 'name="hp_kontroll" autocomplete="off" tabindex="-1"')
 
 

@@ -1,7 +1,6 @@
 import re
 
 from django import template
-from django.core.cache import cache
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
@@ -12,19 +11,9 @@ from ..views import PUBLISHED_PARAMETER, THANKS_PARAMETER
 
 register = template.Library()
 
-RULES_CACHE_KEY = "comments:rules"
 THANKS = {THANKS_PARAMETER: "waiting", PUBLISHED_PARAMETER: "published"}
 URL = re.compile(r"https?://[^\s<>\"']+")
 TRAILING = ".,;:!?)]}'\""
-
-
-def rules_text() -> str:
-    text = cache.get(RULES_CACHE_KEY)
-    if text is None:
-        rules = CommentRules.objects.order_by("-updated_at").first()
-        text = rules.text if rules else ""
-        cache.set(RULES_CACHE_KEY, text, 300)
-    return text
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
@@ -44,7 +33,7 @@ def comment_section(context, article):
         "form": form or CommentForm(),
         "refusal": context.get("comment_refusal", ""),
         "thanked": None if form else THANKS.get(request.META.get("QUERY_STRING")),
-        "rules": rules_text(),
+        "rules": CommentRules.current_text(),
         "csrf_token": context.get("csrf_token"),
         "request": request,
     }

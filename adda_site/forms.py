@@ -1,0 +1,103 @@
+"""Form pieces the apps share: defences against bots that need no CAPTCHA and no third
+party. The comment form and the accessibility report form use them."""
+
+import time
+
+from crispy_forms.layout import Div
+from django import forms
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+# The salt the comment form used before the stamp was shared: stamps in forms open
+# during a deployment stay valid.
+STAMP_SALT = "comments.form-stamp"
+
+
+class HoneypotForm(forms.Form):
+    """A field people never see and bots fill in; a filled one marks the sender a bot.
+
+    The form decides what a hit means (comments keep it as spam for review).
+    """
+
+    # Named so that browsers' autofill leaves it alone.
+    hp_kontroll = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hp_kontroll"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    @staticmethod
+    def honeypot_layout() -> Div:
+        """The field for a crispy layout: hidden from people and screen readers."""
+        return Div("hp_kontroll", css_class="honeypot", aria_hidden="true")
+
+    @property
+    def is_honeypot_hit(self) -> bool:
+        return bool(self.cleaned_data.get("hp_kontroll"))
+
+
+class StampError(Exception):
+    pass
+
+
+def make_stamp() -> str:
+    return signing.dumps(time.time(), salt=STAMP_SALT)
+
+
+def check_stamp(stamp: str, *, min_seconds: float, max_seconds: float) -> None:
+    """Refuse a form sent faster than a person types, or one left open too long."""
+    try:
+        issued = float(signing.loads(stamp, salt=STAMP_SALT))
+    except (signing.BadSignature, TypeError, ValueError) as error:
+        raise StampError("invalid") from error
+    age = time.time() - issued
+    if age < min_seconds:
+        raise StampError("too_fast")
+    if age > max_seconds:
+        raise StampError("too_old")
+
+
+class StampedForm(forms.Form):
+    """A signed time stamp of when the form was shown, checked when it comes back.
+
+    Subclasses set the limits and may word the refusals for what the form sends.
+    """
+
+    stamp_min_seconds: float = 3
+    stamp_max_seconds: float = 24 * 3600
+    stamp_refusals = {
+        "too_fast": _("That was quick! Please check the form and send it again."),
+        "too_old": _(
+            "The form had been open for too long. Your text is kept: please send it again."
+        ),
+        "invalid": _("Please send the form again."),
+    }
+
+    # Not required: a missing stamp is refused in clean() with a message the visitor sees,
+    # which an error on a hidden field would not give.
+    stamp = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["stamp"] = make_stamp()
+
+    def renew_stamp(self) -> None:
+        """A form shown again gets a new stamp, so correcting it never makes it too old."""
+        if self.is_bound:
+            self.data = self.data.copy()
+            self.data["stamp"] = make_stamp()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned  # nothing is stored anyway; the field errors are what matter
+        try:
+            check_stamp(
+                cleaned.get("stamp", ""),
+                min_seconds=self.stamp_min_seconds,
+                max_seconds=self.stamp_max_seconds,
+            )
+        except StampError as error:
+            reason = str(error)
+            raise forms.ValidationError(self.stamp_refusals[reason], code=reason) from None
+        return cleaned
