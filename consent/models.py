@@ -1,10 +1,14 @@
 import fnmatch
 import hashlib
 import json
+from functools import reduce
+from operator import or_
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Case, Count, F, Q, Value, When
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -161,6 +165,58 @@ class PolicyVersion(models.Model):
         return gettext("Version %(number)s") % {"number": self.number}
 
 
+class ConsentRecordQuerySet(models.QuerySet):
+    def accepting_optional(self):
+        """Records allowing at least one optional category.
+
+        Judged from the choices, not from how they were given: a settings page save
+        with nothing ticked (a withdrawal) declines just as "Only necessary" does.
+        """
+        return self.filter(_accepts_optional())
+
+    def declining_optional(self):
+        return self.exclude(_accepts_optional())
+
+    def weekly_counts(self):
+        """How many records per week, policy version, method and optional acceptance.
+
+        Rows are dicts: ``week`` (the Monday, a date), ``version`` (the policy version
+        number), ``method``, ``optional_accepted`` and ``count``; the same facts a
+        WeeklyConsentCount keeps once the records are pruned.
+        """
+        return (
+            self.annotate(
+                # The week starts on Monday in the site's time zone (Europe/Stockholm),
+                # whatever time zone a request has activated.
+                week=TruncWeek(
+                    "created_at",
+                    output_field=models.DateField(),
+                    tzinfo=timezone.get_default_timezone(),
+                ),
+                version=F("policy_version__number"),
+                optional_accepted=Case(
+                    When(_accepts_optional(), then=Value(True)),
+                    default=Value(False),
+                    output_field=models.BooleanField(),
+                ),
+            )
+            .values("week", "version", "method", "optional_accepted")
+            .annotate(count=Count("id"))
+            .order_by("week", "version", "method", "optional_accepted")
+        )
+
+
+def _accepts_optional() -> Q:
+    # has_key keeps the negation true for records older than a category: they never
+    # allowed it. Without categories to allow, no record accepts (pk is never null).
+    slugs = CookieCategory.objects.filter(is_required=False).values_list("slug", flat=True)
+    return reduce(
+        or_,
+        (Q(choices__has_key=slug, **{f"choices__{slug}": True}) for slug in slugs),
+        Q(pk__isnull=True),
+    )
+
+
 class ConsentRecord(models.Model):
     """One choice by one visitor. Append-only; each record carries its predecessor's hash."""
 
@@ -180,6 +236,8 @@ class ConsentRecord(models.Model):
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     previous_hash = models.CharField(_("previous record's hash"), max_length=64, blank=True)
     record_hash = models.CharField(_("record hash"), max_length=64, unique=True)
+
+    objects = ConsentRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]

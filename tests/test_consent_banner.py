@@ -272,3 +272,14 @@ def test_article_page_after_a_choice_stays_within_the_query_budget(
     with django_assert_max_num_queries(6):
         response = client.get(article.get_absolute_url())
     assertNotContains(response, BANNER_HEADING)
+
+
+@pytest.mark.parametrize(
+    ("button", "method"),
+    [("Acceptera alla", "banner_accept"), ("Endast nödvändiga", "banner_reject")],
+)
+def test_each_banner_button_records_its_choice(client, db, button, method):
+    banner = banner_of(client.get("/"))
+    value = re.search(rf'name="choice" value="([^"]+)" class="consent-button">{button}<', banner)[1]
+    client.post("/cookies/val/", {"choice": value, "next": "/"})
+    assert ConsentRecord.objects.get().method == method

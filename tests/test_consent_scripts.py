@@ -165,6 +165,20 @@ def test_responses_that_depend_on_consent_vary_on_cookie_and_gpc(client, db):
     assert "Sec-GPC" in vary
 
 
+def test_response_that_never_asked_about_consent_does_not_vary_on_it(db):
+    response = ConsentMiddleware(lambda request: HttpResponse())(RequestFactory().get("/"))
+    assert not response.has_header("Vary")
+
+
+def test_response_that_asked_about_consent_varies_on_cookie_and_gpc(db):
+    def view(request):
+        request.consent.allows("statistik")
+        return HttpResponse()
+
+    response = ConsentMiddleware(view)(RequestFactory().get("/"))
+    assert response["Vary"] == "Cookie, Sec-GPC"
+
+
 # {% if_consent %}
 
 

@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from ..forms import BannerChoiceForm
 from ..policy import current_policy
 
 register = template.Library()
@@ -18,6 +19,8 @@ def consent_banner(context):
     return {
         "show": True,
         "banner": current_policy().banner,
+        "accept_all": BannerChoiceForm.ACCEPT_ALL,
+        "only_necessary": BannerChoiceForm.ONLY_NECESSARY,
         # A visitor who chose before is asked again: tell them what changed.
         "asked_again": consent.consent_id is not None,
         # A page answering a POST (a refused comment) cannot be fetched again by GET:
