@@ -177,7 +177,7 @@ def test_error_summary_lists_the_error_linked_to_its_field(
 ):
     response = post_comment(article, **{field: value})
     summary = error_summary(response)
-    assert '<h3 id="fel-rubrik">Din kommentar skickades inte</h3>' in summary
+    assert '<h3 id="kommentarsfel-rubrik">Din kommentar skickades inte</h3>' in summary
     assertInHTML(f'<li><a href="#id_{field}">{label}: {error}</a></li>', summary)
 
 

@@ -182,13 +182,13 @@ def test_self_assessment_is_shown_with_its_date_and_the_date_last_updated(client
 
     assertContains(response, "Vi har gjort en självskattning (intern granskning) av webbplatsen.")
     assertInHTML(
-        '<li>Den senaste bedömningen gjordes den <time datetime="2025-03-03">3 mars 2025</time>.'
+        '<li>Den senaste bedömningen gjordes den <time datetime="2025-03-03">3 mars 2025</time>'
         "</li>",
         response.text,
     )
     assertInHTML(
         '<li>Redogörelsen uppdaterades senast den <time datetime="2025-03-10">10 mars 2025'
-        "</time>.</li>",
+        "</time></li>",
         response.text,
     )
 
@@ -213,7 +213,7 @@ def test_date_the_website_was_published_is_shown_when_given(client, statement):
     response = client.get(URL)
 
     assertInHTML(
-        '<li>Webbplatsen publicerades den <time datetime="2019-09-23">23 september 2019</time>.'
+        '<li>Webbplatsen publicerades den <time datetime="2019-09-23">23 september 2019</time>'
         "</li>",
         response.text,
     )

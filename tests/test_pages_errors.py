@@ -5,10 +5,10 @@ from django.test import RequestFactory
 from django.views.defaults import server_error
 from pytest_django.asserts import assertContains, assertInHTML
 
-SEARCH_FORM = """<form class="search-form" method="get" action="/nyheter/sok/">
+SEARCH_FORM = """<form class="search-form" method="get" action="/nyheter/sok/" novalidate>
   <div class="search-form__field">
     <label class="form-label" for="fel-sok">Sök</label>
-    <input type="search" class="form-control" id="fel-sok" name="q" maxlength="200">
+    <input type="search" class="form-control" id="fel-sok" name="q" value="" maxlength="200">
   </div>
   <button type="submit" class="btn">Sök</button>
 </form>"""
