@@ -25,6 +25,12 @@ def validate_alt_text(value: str) -> None:
 
 def validate_image_upload(file) -> None:
     """Refuse uploads that are too large in bytes or in pixels before anything is stored."""
+    # A stored file was checked when it was uploaded, as Django's forms.ImageField checks only
+    # new uploads. Saving an article with its image untouched must not read the file again:
+    # by then ImageField has measured it and closed it, and later limits would lock editors
+    # out of older articles.
+    if getattr(file, "_committed", False):
+        return
     max_bytes = settings.NEWS_IMAGE_MAX_BYTES
     if file.size > max_bytes:
         raise ValidationError(
