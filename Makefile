@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python$$(cat .python-version 2>/dev/null) python3.13 
 	&& { echo $$p; break; }; done)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format messages bench clean
+.PHONY: run test test-fast lint format messages clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (see .python-version)."; exit 1; }
@@ -26,17 +26,23 @@ run: $(BIN)/.installed
 	DEBUG=1 $(BIN)/python manage.py load_demo_content
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
 
+# The whole suite, browser tests included; PYTEST_ARGS adds pytest options
+# (e.g. PYTEST_ARGS="--lf" or "--reuse-db -k consent").
 test: $(BIN)/.installed node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Everything but the browser tests: about a minute.
+test-fast: $(BIN)/.installed
+	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+# The pre-commit hooks (django-upgrade, ruff, djade) over every file: fails, showing the
+# diff, if any of them had to change one.
 lint: $(BIN)/.installed
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: $(BIN)/.installed
-	$(BIN)/ruff check --fix .
-	$(BIN)/ruff format .
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files || true
 
 messages: $(BIN)/.installed
 	DEBUG=1 $(BIN)/python manage.py makemessages --locale sv --locale en --ignore '.venv/*' --ignore 'node_modules/*' --no-obsolete

@@ -18,12 +18,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 # Core
 
 DEBUG = os.environ.get("DEBUG", "") == "1"
-# The test suite runs with DEBUG off, over plain HTTP, with a throwaway key.
-TESTING = "pytest" in sys.modules
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not TESTING:
+    if not DEBUG:
         # Refuse to start, with one clear line rather than a traceback, instead of
         # signing sessions with a key everyone knows.
         sys.exit(
@@ -108,7 +106,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache
 
@@ -135,13 +132,17 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 # Without collectstatic (development, tests) whitenoise serves from the app directories.
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG
+# Files browsers ask for at the root of the site (/favicon.ico).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+# In production the web server or object storage serves uploaded media, not Django.
+SERVE_MEDIA = DEBUG
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
@@ -184,7 +185,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
-SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "0" if DEBUG or TESTING else "1") == "1"
+SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "0" if DEBUG else "1") == "1"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SECURE_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"

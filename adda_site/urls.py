@@ -41,8 +41,12 @@ urlpatterns = [
     path("", news_views.home, name="home"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
-    path("nyheter/", include("comments.urls")),
+    # Both under /nyheter/, and the first match wins: /nyheter/kategori/kommentarer/ is
+    # news's category "kommentarer" and comments' form address of an article "kategori".
+    # News first, because no article may have that slug (news.models.RESERVED_SLUGS)
+    # while a category may.
     path("nyheter/", include("news.urls")),
+    path("nyheter/", include("comments.urls")),
     path("cookies/", include("consent.urls")),
     path("admin/", admin.site.urls),
     # Last: site pages take the root addresses no one else uses.
@@ -55,6 +59,5 @@ def serve_media(request, path):
     return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
-if settings.DEBUG or settings.TESTING:
-    # Uploaded media; in production the web server or object storage serves it.
+if settings.SERVE_MEDIA:
     urlpatterns += [path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve_media)]

@@ -20,7 +20,7 @@ def client_ip(request) -> str:
     if address not in trusted:
         return address
     # Walk from the nearest hop outwards and stop at the first one we do not run.
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
     for hop in reversed([hop for hop in hops if hop]):
         try:
             ipaddress.ip_address(hop)

@@ -251,3 +251,13 @@ def test_related_news_cost_one_query(client, make_article, innovation):
         response = client.get(article.get_absolute_url())
     assert len(related_titles(response)) == 3
     assert len(with_related.captured_queries) == len(without_related.captured_queries) + 1
+
+
+def test_category_named_like_the_comment_address_has_its_page(client, make_article, make_category):
+    # /nyheter/kategori/kommentarer/ is also the shape of a comment form's address.
+    comments_category = make_category("Kommentarer")
+    make_article("Om kommentarer", categories=[comments_category])
+
+    response = client.get("/nyheter/kategori/kommentarer/")
+
+    assertContains(response, "Om kommentarer")

@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def manage(*args, **env):
     # As a production shell would: none of the development or browser-test variables.
-    unset = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    unset = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")
     base = {key: value for key, value in os.environ.items() if key not in unset}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -59,3 +60,11 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(db):
     assert busy_timeout == 5000
     # The test database lives in memory, where SQLite keeps its own journal mode.
     assert journal_mode in ("wal", "memory")
+
+
+def test_every_environment_variable_the_settings_read_is_in_the_readme():
+    settings_source = (ROOT / "adda_site" / "settings.py").read_text()
+    readme = (ROOT / "README.md").read_text()
+    names = set(re.findall(r'(?:environ\.get|env_list)\("([A-Z_]+)"', settings_source))
+    assert len(names) > 20
+    assert {name for name in names if f"`{name}`" not in readme} == set()

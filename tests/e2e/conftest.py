@@ -51,7 +51,7 @@ def chromium_path() -> str | None:
 def browser(django_db_setup):
     executable = chromium_path()
     if executable is None:
-        reason = f"Chromium is not installed ({CHROMIUM}); see TESTING.md: apt-get install chromium"
+        reason = f"Chromium is not installed ({CHROMIUM}): apt-get install chromium (README.md)"
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but {reason}", pytrace=False)
         pytest.skip(reason)

@@ -196,7 +196,7 @@ def test_comment_section_showing_errors_without_javascript_has_no_wcag_violation
     audit_page, article
 ):
     # axe needs timers, so the context keeps JavaScript; the page's own scripts are
-    # switched off while it loads and back on only for the audit (TESTING.md).
+    # switched off while it loads and back on only for the audit.
     page = audit_page
     cdp = page.context.new_cdp_session(page)
     cdp.send("Emulation.setScriptExecutionDisabled", {"value": True})

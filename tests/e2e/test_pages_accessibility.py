@@ -44,7 +44,7 @@ def test_statement_with_errors_without_javascript_has_no_wcag_violations(
     audit_page, axe_audit, site
 ):
     # axe needs timers, so the context keeps JavaScript; the page's own scripts are
-    # switched off while it loads and back on only for the audit (TESTING.md).
+    # switched off while it loads and back on only for the audit.
     page = audit_page
     cdp = page.context.new_cdp_session(page)
     cdp.send("Emulation.setScriptExecutionDisabled", {"value": True})
