@@ -9,25 +9,17 @@ from django.core.files.images import get_image_dimensions
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 
+from adda_site.rich_text import TEXT_EXTENSIONS
+
 from .renditions import generate_renditions, picture
 
-# What the editor offers is exactly what the sanitiser lets through on save.
-EDITOR_EXTENSIONS = {
-    "Heading": {"levels": [2, 3]},
-    "Bold": True,
-    "Italic": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Blockquote": True,
+# Articles also have quotes that name the quoted person, and figures from the image bank.
+EDITOR_EXTENSIONS = TEXT_EXTENSIONS | {
     # A paragraph in a quote marked "quote-source" names the quoted person.
     "NodeClass": {"cssClasses": {"paragraph": ["quote-source"]}},
     "Figure": True,
     "Caption": True,
     "Image": True,
-    "HardBreak": True,
-    "History": True,
 }
 
 IMG_TAG = re.compile(r"<img\s[^>]*>")

@@ -7,19 +7,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 
+from adda_site.rich_text import TEXT_EXTENSIONS
+
 # The article body's tools without images: site pages have no image bank of their own.
-PAGE_EDITOR_EXTENSIONS = {
-    "Heading": {"levels": [2, 3]},
-    "Bold": True,
-    "Italic": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Blockquote": True,
-    "HardBreak": True,
-    "History": True,
-}
+PAGE_EDITOR_EXTENSIONS = TEXT_EXTENSIONS
 DIGG_REPORT_URL = "https://www.digg.se/tdosanmalan"
 STATEMENT_PK = 1
 
