@@ -163,6 +163,10 @@ USE_TZ = True
 
 # Security
 
+# Addresses and CIDR ranges of our own reverse proxies, whose X-Forwarded-For we believe
+# (adda_site.clients). COMMENTS_TRUSTED_PROXIES is its former name.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES") or env_list("COMMENTS_TRUSTED_PROXIES")
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     # 'strict-dynamic' lets a nonced script start the scripts a visitor has just
@@ -238,8 +242,6 @@ COMMENTS_MAX_FORM_AGE_SECONDS = 24 * 3600
 COMMENTS_RATE_LIMIT = (5, 600)  # comments per window of seconds, per visitor
 COMMENTS_MAX_LINKS = 2
 COMMENTS_NOTIFY_EDITORS = os.environ.get("COMMENTS_NOTIFY_EDITORS", "0") == "1"
-# Addresses of our own reverse proxies, whose X-Forwarded-For we believe.
-COMMENTS_TRUSTED_PROXIES = env_list("COMMENTS_TRUSTED_PROXIES")
 COMMENTS_IP_RETENTION_DAYS = int(os.environ.get("COMMENTS_IP_RETENTION_DAYS", "30"))
 COMMENTS_REJECTED_RETENTION_DAYS = int(os.environ.get("COMMENTS_REJECTED_RETENTION_DAYS", "90"))
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

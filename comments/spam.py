@@ -2,33 +2,16 @@
 
 import hashlib
 import hmac
-import ipaddress
 import re
 
 from django.conf import settings
 from django.core.cache import cache
 
+from adda_site.clients import client_ip
+
 from .models import BlockedWord
 
 LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
-
-
-def client_ip(request) -> str:
-    """REMOTE_ADDR, or the nearest address a trusted proxy reports in X-Forwarded-For."""
-    address = request.META.get("REMOTE_ADDR", "")
-    trusted = settings.COMMENTS_TRUSTED_PROXIES
-    if address not in trusted:
-        return address
-    # Walk from the nearest hop outwards and stop at the first one we do not run.
-    hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
-    for hop in reversed([hop for hop in hops if hop]):
-        try:
-            ipaddress.ip_address(hop)
-        except ValueError:
-            break
-        if hop not in trusted:
-            return hop
-    return address
 
 
 def ip_hash(request) -> str:

@@ -164,7 +164,7 @@ def comment_settings(settings):
     settings.COMMENTS_MODERATION = "all"
     settings.COMMENTS_CLOSE_AFTER_DAYS = 0
     settings.COMMENTS_NOTIFY_EDITORS = False
-    settings.COMMENTS_TRUSTED_PROXIES = []
+    settings.TRUSTED_PROXIES = []
     return settings
 
 

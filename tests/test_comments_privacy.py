@@ -19,7 +19,7 @@ def article(make_article):
 
 @pytest.fixture
 def trusted_proxy(comment_settings):
-    comment_settings.COMMENTS_TRUSTED_PROXIES = ["10.0.0.2"]
+    comment_settings.TRUSTED_PROXIES = ["10.0.0.2"]
     return "10.0.0.2"
 
 
