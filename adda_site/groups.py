@@ -2,3 +2,5 @@
 
 # Write, publish and moderate; notified of comments waiting for review.
 EDITORS = "Redaktörer"
+# Manage the scripts that need consent (consent.GatedScript); editors only switch them.
+WEB_MANAGERS = "Webbansvariga"

@@ -1,11 +1,15 @@
 from collections import Counter, defaultdict
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import Count, F
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -41,12 +45,94 @@ class CookieCategoryAdmin(admin.ModelAdmin):
         return obj.cookie_count
 
 
+class GatedScriptForm(forms.ModelForm):
+    def add_error(self, field, error):
+        # GatedScript.clean() checks the whole script, read-only fields included (inline
+        # code, for all but superusers). Django refuses an error about a field the form
+        # lacks, so such errors are shown for the form as a whole.
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            errors = {}
+            for name, messages_ in error.error_dict.items():
+                errors.setdefault(name if name in self.fields else NON_FIELD_ERRORS, []).extend(
+                    messages_
+                )
+            error = ValidationError(errors)
+        super().add_error(field, error)
+
+
 @admin.register(GatedScript)
 class GatedScriptAdmin(SimpleHistoryAdmin):
+    """Scripts run on the site's own origin, beside the admin: editors ("Redaktörer") may
+    only view them and switch them on or off, web managers ("Webbansvariga") and
+    superusers add and change them, and only superusers write inline code."""
+
+    form = GatedScriptForm
     list_display = ("name", "category", "placement", "is_active")
     list_filter = ("is_active", "category")
     list_select_related = ("category",)
     history_list_display = ("is_active", "src")
+    actions = ["switch_on", "switch_off"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if self.may_write_code(request) else ("code",)
+
+    def may_write_code(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_toggle_permission(self, request, obj=None) -> bool:
+        codename = get_permission_codename("toggle", self.opts)
+        return request.user.has_perm(
+            f"{self.opts.app_label}.{codename}"
+        ) or self.has_change_permission(request, obj)
+
+    @admin.action(description=_("Switch on selected scripts"), permissions=["toggle"])
+    def switch_on(self, request, queryset):
+        switched, refused = queryset.switch_on()
+        if switched:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d script was switched on.",
+                    "%(count)d scripts were switched on.",
+                    switched,
+                )
+                % {"count": switched},
+                messages.SUCCESS,
+            )
+        for script, errors in refused:
+            self.message_user(
+                request,
+                gettext("“%(name)s” was not switched on: %(errors)s")
+                % {"name": script.name, "errors": " ".join(errors)},
+                messages.ERROR,
+            )
+
+    @admin.action(description=_("Switch off selected scripts"), permissions=["toggle"])
+    def switch_off(self, request, queryset):
+        switched = queryset.switch_off()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d script was switched off.",
+                "%(count)d scripts were switched off.",
+                switched,
+            )
+            % {"count": switched},
+            messages.SUCCESS,
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # django-simple-history saves a posted revert for anyone who may merely view the
+        # history, and brings back every field, read-only ones included.
+        if request.method == "POST":
+            script = self.get_object(request, unquote(object_id))
+            if not self.has_change_permission(request, script):
+                raise PermissionDenied
+            if script and not self.may_write_code(request):
+                version = script.history.filter(history_id=version_id).first()
+                if version and version.code != script.code:
+                    raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(PolicyVersion)

@@ -8,10 +8,11 @@ from django.http import HttpResponse
 from django.template import Context, Template, TemplateSyntaxError
 from django.test import RequestFactory
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from consent.middleware import ConsentMiddleware
-from consent.models import CookieCategory, GatedScript
-from consent.policy import publish_version
+from consent.models import CookieCategory, GatedScript, PolicyVersion
+from consent.policy import current_policy, publish_version
 
 MATOMO = 'var u="https://stats.example.org/"'
 
@@ -235,7 +236,17 @@ def test_request_consent_says_what_the_visitor_allows(client, choose):
     assert request.consent.allows("statistik")
 
 
-# Scripts editors add
+# Scripts web managers add
+
+
+@pytest.fixture(autouse=True)
+def script_origins(settings):
+    """The origins the scripts of these tests load from, as CONSENT_SCRIPT_ORIGINS says."""
+    settings.CONSENT_SCRIPT_ORIGINS = [
+        "https://cdn.example.net",
+        "https://ads.example.net",
+        "https://chat.example.net",
+    ]
 
 
 def test_script_cannot_be_activated_before_its_category_has_declared_cookies(db):
@@ -335,14 +346,15 @@ def test_script_placed_at_the_end_is_rendered_last_in_the_body(client, choose, m
     assert html.index("cdn.example.net") < html.index("</body>")
 
 
-def test_inline_script_is_rendered_with_the_nonce_and_cannot_close_its_element(
-    client, choose, make_gated_script
+def test_inline_script_is_rendered_as_written_with_the_nonce_where_allowed(
+    client, choose, make_gated_script, settings
 ):
-    make_gated_script(src="", code="console.log('</script><b>')")
+    settings.CONSENT_ALLOW_INLINE_SCRIPTS = True
+    make_gated_script(src="", code="if (1 < 2) console.log('kartor');")
     choose(client, "alla")
     response = client.get("/")
     assert (
-        f"<script nonce=\"{nonce_of(response)}\">console.log('<\\/script><b>')</script>"
+        f"<script nonce=\"{nonce_of(response)}\">if (1 < 2) console.log('kartor');</script>"
         in response.text
     )
 
@@ -361,7 +373,7 @@ def test_csp_names_no_script_host_without_consent(client, choose, make_gated_scr
     assert third_party_hosts(client.get("/")) == set()
 
 
-def test_activated_script_is_rendered_at_once(
+def test_activated_script_asks_those_who_allowed_its_category_again(
     client, choose, make_gated_script, django_capture_on_commit_callbacks
 ):
     script = make_gated_script(src="https://cdn.example.net/kartor.js", is_active=False)
@@ -370,7 +382,28 @@ def test_activated_script_is_rendered_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         script.is_active = True
         script.save()
+
+    # They allowed statistics before this script was part of it: asked again first.
+    asked_again = client.get("/")
+    assert "cdn.example.net/kartor.js" not in asked_again.text
+    assertContains(asked_again, "Informationen om cookies och skripten som sätter dem har ändrats.")
+    choose(client, "alla")
     assert "cdn.example.net/kartor.js" in client.get("/").text
+
+
+def test_activated_script_publishes_a_new_policy_version(
+    client, make_gated_script, django_capture_on_commit_callbacks
+):
+    script = make_gated_script(src="https://cdn.example.net/kartor.js", is_active=False)
+    before = current_policy().version
+    with django_capture_on_commit_callbacks(execute=True):
+        script.is_active = True
+        script.save()
+
+    assert current_policy().version == before + 1
+    assert PolicyVersion.objects.get(number=before + 1).texts.snapshot["scripts"] == [
+        {"name": script.name, "category": "statistik", "origin": "https://cdn.example.net"}
+    ]
 
 
 def test_script_in_a_category_later_marked_required_does_not_run_for_everyone():
