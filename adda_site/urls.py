@@ -5,13 +5,17 @@ from django.http import HttpResponse
 from django.urls import include, path, reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from adda_site.admin_door import AdminSite
 from news import views as news_views
 from news.sitemaps import ArticleSitemap, CategorySitemap, NewsPagesSitemap
 from pages.sitemaps import PageSitemap
 
+# The default site, on which every app has registered its models, with the admin door's
+# checks (optional two-factor login): the class swap is django-otp's documented way.
+admin.site.__class__ = AdminSite
 admin.site.site_header = admin.site.site_title = format_lazy(
     "{site} – {editors}", site=settings.SITE_NAME, editors=_("editorial administration")
 )
@@ -25,11 +29,12 @@ sitemaps = {
 }
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
+    # /admin/ is not named: anyone can read robots.txt, and the admin's pages need a login,
+    # so crawlers find nothing there anyway.
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
         # Search results are endless combinations of the same news.
         f"Disallow: {reverse('news:search')}",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",

@@ -187,7 +187,11 @@ def test_first_run_in_development_prints_an_admin_password_that_works(demo, clie
     output = load_demo_content()
 
     password = PASSWORD_LINE.search(output)[1]
-    assert client.login(username="admin", password=password)
+    response = client.post(
+        "/admin/login/", {"username": "admin", "password": password, "next": "/admin/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
 
 
 def test_second_run_in_development_prints_no_password(demo, settings):

@@ -174,13 +174,12 @@ def test_sitemap_sections_are_a_dict_other_apps_can_add_to():
 # robots.txt
 
 
-def test_robots_txt_keeps_admin_out_and_points_to_the_sitemap(client, db):
+def test_robots_txt_keeps_search_out_and_points_to_the_sitemap(client, db):
     response = client.get("/robots.txt")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
     assert lines[0] == "User-agent: *"
-    assert "Disallow: /admin/" in lines
     assert "Disallow: /nyheter/sok/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
