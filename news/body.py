@@ -2,8 +2,10 @@
 
 import html
 import re
+from urllib.parse import unquote
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.images import get_image_dimensions
 from django.core.files.storage import default_storage
@@ -34,9 +36,24 @@ def _image_tags(body: str):
 
 
 def _media_name(src: str) -> str | None:
-    if src.startswith(settings.MEDIA_URL) and ".." not in src:
-        return src.removeprefix(settings.MEDIA_URL)
-    return None
+    """The storage name of the uploaded file an image address points at, if it exists.
+
+    Only addresses of the form the image bank gives (MEDIA_URL and a relative name) count;
+    anything else, such as /media//etc/passwd or /media/%2e%2e/settings.py, is not an
+    uploaded image. Storage would refuse those names with SuspiciousFileOperation, which
+    Django answers with a bare 400 page instead of the editor's form.
+    """
+    if not src.startswith(settings.MEDIA_URL):
+        return None
+    # Storage names are quoted in addresses: "båt.jpg" is /media/b%C3%A5t.jpg.
+    name = unquote(src.removeprefix(settings.MEDIA_URL))
+    segments = name.split("/")
+    if any(segment in ("", ".", "..") for segment in segments) or "\\" in name or "\0" in name:
+        return None
+    try:
+        return name if default_storage.exists(name) else None
+    except SuspiciousFileOperation:
+        return None
 
 
 def foreign_image_sources(body: str) -> list[str]:
@@ -45,7 +62,6 @@ def foreign_image_sources(body: str) -> list[str]:
         attributes.get("src", "")
         for _match, attributes in _image_tags(body)
         if _media_name(attributes.get("src", "")) is None
-        or not default_storage.exists(_media_name(attributes["src"]))
     ]
 
 
@@ -54,7 +70,7 @@ def render_body(body: str) -> str:
     parts, position = [], 0
     for match, attributes in _image_tags(body):
         name = _media_name(attributes.get("src", ""))
-        if name is None or not default_storage.exists(name):
+        if name is None:
             continue
         # Renditions are named after the media name, not the absolute path.
         with File(default_storage.open(name), name=name) as source:

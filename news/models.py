@@ -16,6 +16,7 @@ from django_prose_editor.fields import ProseEditorField
 from . import body as article_body
 from . import search
 from .renditions import Picture, generate_renditions, picture
+from .uploads import UploadedImageField
 from .validators import validate_alt_text, validate_image_upload
 
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
@@ -189,7 +190,7 @@ class Article(models.Model):
     )
     # The sanitised body with responsive images, prepared on save rather than per view.
     body_html = models.TextField(editable=False, blank=True)
-    hero_image = models.ImageField(
+    hero_image = UploadedImageField(
         _("hero image"),
         upload_to="articles/%Y/%m/",
         width_field="hero_width",
@@ -370,7 +371,7 @@ class FormerSlug(models.Model):
 class Image(models.Model):
     """An uploaded image that editors place in article bodies."""
 
-    file = models.ImageField(
+    file = UploadedImageField(
         _("file"),
         upload_to="images/%Y/%m/",
         width_field="width",

@@ -3,7 +3,7 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import metadata, search
 from .forms import SearchForm
@@ -36,13 +36,13 @@ def _page_number(page: Page) -> int | None:
     return page.number if page.number > 1 else None
 
 
-@require_GET
+@require_safe
 def home(request):
     latest = Article.objects.published().for_list()[: settings.NEWS_PAGE_SIZE]
     return render(request, "news/home.html", {"articles": latest})
 
 
-@require_GET
+@require_safe
 def article_list(request):
     categories = list(Category.objects.with_published_news())
     wanted = request.GET.get(CATEGORY_PARAMETER)
@@ -69,7 +69,7 @@ def article_list(request):
     )
 
 
-@require_GET
+@require_safe
 def category_detail(request, slug):
     category = get_object_or_404(Category, slug=slug)
     page = _page(request, Article.objects.published().in_category(category).for_list())
@@ -87,7 +87,7 @@ def category_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def article_detail(request, slug):
     article = Article.objects.published().with_categories().filter(slug=slug).first()
     if article is None:
@@ -117,7 +117,7 @@ def article_context(request: HttpRequest, article: Article, **extra) -> dict:
     }
 
 
-@require_GET
+@require_safe
 def search_results(request):
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -238,6 +241,16 @@ class BurdenExemption(models.Model):
         return self.description[:80]
 
 
+class AccessibilityReportQuerySet(models.QuerySet):
+    def by_email(self, email: str):
+        return self.filter(email__iexact=email.strip())
+
+    def past_retention(self):
+        """Reports nobody has changed for PAGES_REPORT_RETENTION_DAYS: handled long ago."""
+        days = settings.PAGES_REPORT_RETENTION_DAYS
+        return self.filter(updated_at__lt=timezone.now() - timedelta(days=days))
+
+
 class AccessibilityReport(models.Model):
     """A visitor's report of an accessibility problem, or request for accessible content."""
 
@@ -260,6 +273,8 @@ class AccessibilityReport(models.Model):
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    objects = AccessibilityReportQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("accessibility report")
@@ -267,3 +282,14 @@ class AccessibilityReport(models.Model):
 
     def __str__(self):
         return self.problem[:80]
+
+    def export(self) -> dict:
+        return {
+            "problem": self.problem,
+            "page": self.page,
+            "name": self.name,
+            "email": self.email,
+            "status": self.status,
+            "note": self.note,
+            "created_at": self.created_at.isoformat(),
+        }

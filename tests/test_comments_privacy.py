@@ -3,7 +3,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
@@ -200,7 +200,8 @@ def test_pruning_says_what_it_did(article, make_comment):
     )
 
 
-# Export and erasure by e-mail address
+# Export and erasure by e-mail address in admin (for the command that reaches every app,
+# see test_site_personal_data.py)
 
 
 @pytest.fixture
@@ -210,56 +211,6 @@ def annas_comments(article, make_article, make_comment):
     make_comment(make_article("Annan nyhet"), "Annas andra.", email="Anna@Example.SE")
     make_comment(article, "Annas skräp.", email="anna@example.se", status=Comment.Status.SPAM)
     make_comment(article, "Bertils.", email="bertil@example.se")
-
-
-def test_export_prints_every_comment_of_an_address_as_json(annas_comments):
-    exported = json.loads(run("comments_by_email", "ANNA@example.se", "--export"))
-    assert exported["email"] == "ANNA@example.se"
-    assert [c["text"] for c in exported["comments"]] == [
-        "Annas första.",
-        "Annas andra.",
-        "Annas skräp.",
-    ]
-
-
-def test_export_holds_what_was_written_where_and_the_reply(annas_comments):
-    exported = json.loads(run("comments_by_email", "anna@example.se", "--export"))
-    first = exported["comments"][0]
-    assert first["article"] == "Nätverk för stärkt innovationskraft"
-    assert first["article_url"] == "/nyheter/natverk-for-starkt-innovationskraft/"
-    assert (first["name"], first["email"], first["status"]) == (
-        "Anna Andersson",
-        "anna@example.se",
-        "published",
-    )
-    assert first["reply"] == "Tack, Anna!"
-    assert first["created_at"]
-
-
-def test_export_does_not_erase(annas_comments):
-    run("comments_by_email", "anna@example.se", "--export")
-    assert Comment.objects.count() == 4
-
-
-def test_erase_deletes_every_comment_of_an_address(annas_comments):
-    run("comments_by_email", "Anna@example.se", "--erase")
-    assert list(Comment.objects.values_list("text", flat=True)) == ["Bertils."]
-
-
-def test_erase_says_how_many_were_erased(annas_comments):
-    assert run("comments_by_email", "anna@example.se", "--erase") == (
-        "3 comments from anna@example.se erased.\n"
-    )
-
-
-def test_erase_of_an_unknown_address_is_an_error(annas_comments):
-    with pytest.raises(CommandError, match="No comments from okand@example.se."):
-        run("comments_by_email", "okand@example.se", "--erase")
-
-
-def test_command_needs_to_be_told_to_export_or_erase(annas_comments):
-    with pytest.raises(CommandError):
-        run("comments_by_email", "anna@example.se")
 
 
 def test_admin_exports_every_comment_of_the_selected_comments_address(

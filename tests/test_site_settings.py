@@ -7,11 +7,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_KEY = "x7#kP2!vQ9zL4mN8rT1wY6uE3oI5aS0dF-gH_jK=lZ+xC*vB&n%Wq^eR"
 
 
 def manage(*args, **env):
     # As a production shell would: none of the development or browser-test variables.
-    unset = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE")
+    unset = (
+        "DEBUG",
+        "SECRET_KEY",
+        "SITE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "DJANGO_SETTINGS_MODULE",
+    )
     base = {key: value for key, value in os.environ.items() if key not in unset}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -30,6 +37,28 @@ def test_missing_secret_key_stops_the_site_with_a_clear_message():
     assert "Traceback" not in result.stderr
 
 
+def test_missing_site_url_stops_the_site_with_a_clear_message():
+    result = manage("check", SECRET_KEY=PRODUCTION_KEY)
+    assert result.returncode != 0
+    assert result.stderr.strip() == (
+        "Configuration error: SITE_URL must be set when DEBUG is off, "
+        "to the site's address such as https://nyheter.example.se."
+    )
+
+
+@pytest.mark.parametrize("site_url", ["nyheter.example.se", "ftp://nyheter.example.se", "https://"])
+def test_site_url_that_is_not_an_absolute_web_address_stops_the_site(site_url):
+    result = manage("check", SECRET_KEY=PRODUCTION_KEY, SITE_URL=site_url)
+    assert result.returncode != 0
+    assert "SITE_URL must be an absolute http or https address" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_development_needs_no_site_url():
+    result = manage("check", DEBUG="1")
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.mark.parametrize("database_url", ["", "postgres://postgres@127.0.0.1:5432/adda"])
 def test_production_settings_pass_the_deployment_check(database_url):
     result = manage(
@@ -37,9 +66,11 @@ def test_production_settings_pass_the_deployment_check(database_url):
         "--deploy",
         "--fail-level",
         "WARNING",
-        SECRET_KEY="x7#kP2!vQ9zL4mN8rT1wY6uE3oI5aS0dF-gH_jK=lZ+xC*vB&n%Wq^eR",
+        SECRET_KEY=PRODUCTION_KEY,
         ALLOWED_HOSTS="nyheter.example.se",
+        SITE_URL="https://nyheter.example.se",
         SECURE_HSTS_PRELOAD="1",
+        CONSENT_RECORD_KEY="k3#vP9!qL2zX7mN4rT8wY1uE6oI0aS5dF-gH_jK=lZ+xC*vB&n%Wq^eR",
         **({"DATABASE_URL": database_url} if database_url else {}),
     )
     assert result.returncode == 0, result.stderr
