@@ -5,6 +5,7 @@ import time
 
 from crispy_forms.layout import Div
 from django import forms
+from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
@@ -40,16 +41,22 @@ class StampError(Exception):
     pass
 
 
-def make_stamp() -> str:
-    return signing.dumps(time.time(), salt=STAMP_SALT)
+def make_stamp(target: str) -> str:
+    """A signed note of when a form for ``target`` (an article, the report page) was
+    shown; a stamp made for one form is refused by every other."""
+    return signing.dumps([time.time(), target], salt=STAMP_SALT)
 
 
-def check_stamp(stamp: str, *, min_seconds: float, max_seconds: float) -> None:
-    """Refuse a form sent faster than a person types, or one left open too long."""
+def check_stamp(stamp: str, *, target: str, min_seconds: float, max_seconds: float) -> None:
+    """Refuse a form sent faster than a person types, one left open too long, or one
+    whose stamp was made for another form."""
     try:
-        issued = float(signing.loads(stamp, salt=STAMP_SALT))
+        issued, stamped_target = signing.loads(stamp, salt=STAMP_SALT)
+        issued = float(issued)
     except (signing.BadSignature, TypeError, ValueError) as error:
         raise StampError("invalid") from error
+    if stamped_target != target:
+        raise StampError("invalid")
     age = time.time() - issued
     if age < min_seconds:
         raise StampError("too_fast")
@@ -60,11 +67,11 @@ def check_stamp(stamp: str, *, min_seconds: float, max_seconds: float) -> None:
 class StampedForm(forms.Form):
     """A signed time stamp of when the form was shown, checked when it comes back.
 
-    Subclasses set the limits and may word the refusals for what the form sends.
+    ``stamp_target`` names what the form is for (``news.article:12``), so that a stamp
+    cannot be collected once and reused on every other form. Subclasses set the limits
+    and may word the refusals for what the form sends.
     """
 
-    stamp_min_seconds: float = 3
-    stamp_max_seconds: float = 24 * 3600
     stamp_refusals = {
         "too_fast": _("That was quick! Please check the form and send it again."),
         "too_old": _(
@@ -77,15 +84,16 @@ class StampedForm(forms.Form):
     # which an error on a hidden field would not give.
     stamp = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, stamp_target: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial["stamp"] = make_stamp()
+        self.stamp_target = stamp_target
+        self.initial["stamp"] = make_stamp(stamp_target)
 
     def renew_stamp(self) -> None:
         """A form shown again gets a new stamp, so correcting it never makes it too old."""
         if self.is_bound:
             self.data = self.data.copy()
-            self.data["stamp"] = make_stamp()
+            self.data["stamp"] = make_stamp(self.stamp_target)
 
     def clean(self):
         cleaned = super().clean()
@@ -94,8 +102,9 @@ class StampedForm(forms.Form):
         try:
             check_stamp(
                 cleaned.get("stamp", ""),
-                min_seconds=self.stamp_min_seconds,
-                max_seconds=self.stamp_max_seconds,
+                target=self.stamp_target,
+                min_seconds=settings.FORM_MIN_SECONDS,
+                max_seconds=settings.FORM_MAX_AGE_SECONDS,
             )
         except StampError as error:
             reason = str(error)

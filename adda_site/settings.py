@@ -2,7 +2,9 @@
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -13,6 +15,15 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A rate limit written N/SECONDS: at most N requests in each window of SECONDS."""
+    value = os.environ.get(name, default)
+    count, _slash, seconds = value.partition("/")
+    if not (count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0):
+        sys.exit(f"Configuration error: {name} must be written N/SECONDS, e.g. {default}.")
+    return int(count), int(seconds)
 
 
 # Core
@@ -30,6 +41,19 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-key-never-use-in-production"
 
+# The site's address, for links that leave it (e-mail to editors) where no request says it.
+SITE_URL = (os.environ.get("SITE_URL") or ("http://127.0.0.1:8000" if DEBUG else "")).rstrip("/")
+if not SITE_URL:
+    sys.exit(
+        "Configuration error: SITE_URL must be set when DEBUG is off, "
+        "to the site's address such as https://nyheter.example.se."
+    )
+if urlsplit(SITE_URL).scheme not in ("http", "https") or not urlsplit(SITE_URL).netloc:
+    sys.exit(
+        "Configuration error: SITE_URL must be an absolute http or https address "
+        f"such as https://nyheter.example.se, not {SITE_URL!r}."
+    )
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 
 INSTALLED_APPS = [
@@ -46,10 +70,15 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "imagekit",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "news",
     "consent",
     "comments",
     "pages",
+    # The project package: what the apps share (rate limit counters, site-wide commands).
+    "adda_site",
 ]
 
 MIDDLEWARE = [
@@ -61,9 +90,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "adda_site.middleware.session_limits",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "adda_site.urls"
@@ -118,7 +151,16 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Shared by the workers of one machine, unlike per-process memory: what one worker
+    # caches or forgets, all of them see.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", BASE_DIR / ".cache"),
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "adda"),
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # Static and media
 
@@ -198,13 +240,54 @@ if os.environ.get("SECURE_PROXY_SSL_HEADER") == "1":
     # Only behind a proxy that sets X-Forwarded-Proto itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# A Swedish page in the site's layout instead of Django's bare one.
+CSRF_FAILURE_VIEW = "adda_site.views.csrf_failure"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# The admin door (adda_site.admin_door): editor accounts are the softest target.
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user name or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failed logins for one user name, or from one address, refuse that name or address
+# for 15 minutes after the last failure. Counted in the database, which all workers and
+# app servers share.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts while locked out are refused without counting, so the lock ends when the
+# lockout page says it will.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful login keeps the failures: clearing them would clear its address's too, and
+# let anyone with an account guess other editors' passwords without limit.
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "adda_site.clients.client_ip"
+AXES_LOCKOUT_CALLABLE = "adda_site.admin_door.locked_out"
+# Failed logins are kept beside successful ones (AccessLog), for superusers in admin.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Axes masks these in the application log, which names neither (passwords never).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+AXES_VERBOSE = False
+
+# Staff sessions end SESSION_COOKIE_AGE after logging in however active, and after
+# ADMIN_IDLE_TIMEOUT_SECONDS without a request (adda_site.middleware).
+SESSION_COOKIE_AGE = 8 * 3600
+ADMIN_IDLE_TIMEOUT_SECONDS = int(os.environ.get("ADMIN_IDLE_TIMEOUT_SECONDS", "3600"))
+
+# Staff also give a code from an authenticator app (django-otp, TOTP) when this is on;
+# superusers set up each one's device in admin first.
+ADMIN_REQUIRE_2FA = os.environ.get("ADMIN_REQUIRE_2FA", "0") == "1"
 
 LOGGING = {
     "version": 1,
@@ -217,10 +300,16 @@ LOGGING = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# The comment and accessibility report forms are refused when sent faster than a person
+# fills them in, or after being open longer than this (adda_site.forms.StampedForm).
+FORM_MIN_SECONDS = 3
+FORM_MAX_AGE_SECONDS = 24 * 3600
 
 # Our apps
 
 SITE_NAME = os.environ.get("SITE_NAME", "Adda")
+# What authenticator apps show beside an editor's login code.
+OTP_TOTP_ISSUER = SITE_NAME
 NEWS_PAGE_SIZE = 10
 NEWS_IMAGE_MAX_BYTES = int(os.environ.get("NEWS_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
 # Pillow refuses more than twice this as a decompression bomb; we refuse above it.
@@ -232,19 +321,30 @@ CONSENT_COOKIE_NAME = "samtycke"
 CONSENT_MAX_AGE_DAYS = int(os.environ.get("CONSENT_MAX_AGE_DAYS", "365"))
 CONSENT_RECORD_RETENTION_DAYS = int(os.environ.get("CONSENT_RECORD_RETENTION_DAYS", str(3 * 365)))
 CONSENT_MATOMO_CATEGORY = "statistik"
+# The key of the consent records' HMAC chain: its own secret, so that rotating SECRET_KEY
+# does not orphan the chain, and a database dump without it cannot rewrite the chain.
+CONSENT_RECORD_KEY = os.environ.get("CONSENT_RECORD_KEY", "")
 MATOMO_URL = os.environ.get("MATOMO_URL", "")
 MATOMO_SITE_ID = os.environ.get("MATOMO_SITE_ID", "")
+# Gated scripts run on the site's own origin, beside the admin: their addresses must be
+# on these origins (e.g. https://cdn.example.se), or on Matomo's.
+CONSENT_SCRIPT_ORIGINS = env_list("CONSENT_SCRIPT_ORIGINS")
+# Inline code in gated scripts, written by superusers only; off unless set to 1.
+CONSENT_ALLOW_INLINE_SCRIPTS = os.environ.get("CONSENT_ALLOW_INLINE_SCRIPTS", "0") == "1"
 
 COMMENTS_MODERATION = os.environ.get("COMMENTS_MODERATION", "all")  # all, first or none
 COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "0"))  # 0: never
-COMMENTS_MIN_SECONDS = 3
-COMMENTS_MAX_FORM_AGE_SECONDS = 24 * 3600
-COMMENTS_RATE_LIMIT = (5, 600)  # comments per window of seconds, per visitor
+# Anonymous writes per client address (IPv6: per /64) and window of seconds.
+COMMENTS_RATE_LIMIT = env_rate("COMMENTS_RATE_LIMIT", "5/600")
+# Generous: an office behind one address makes many honest choices.
+CONSENT_RATE_LIMIT = env_rate("CONSENT_RATE_LIMIT", "30/600")
+REPORTS_RATE_LIMIT = env_rate("REPORTS_RATE_LIMIT", "5/600")
 COMMENTS_MAX_LINKS = 2
 COMMENTS_NOTIFY_EDITORS = os.environ.get("COMMENTS_NOTIFY_EDITORS", "0") == "1"
 COMMENTS_IP_RETENTION_DAYS = int(os.environ.get("COMMENTS_IP_RETENTION_DAYS", "30"))
 COMMENTS_REJECTED_RETENTION_DAYS = int(os.environ.get("COMMENTS_REJECTED_RETENTION_DAYS", "90"))
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Accessibility reports are deleted this long after they last changed.
+PAGES_REPORT_RETENTION_DAYS = int(os.environ.get("PAGES_REPORT_RETENTION_DAYS", "730"))
 
 MAILERS = {
     "default": (

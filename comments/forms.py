@@ -37,8 +37,8 @@ class CommentForm(HoneypotForm, StampedForm):
         "invalid": _("Please send your comment again."),
     }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, article, **kwargs):
+        super().__init__(*args, stamp_target=f"news.article:{article.pk}", **kwargs)
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.helper = FormHelper()
@@ -46,14 +46,6 @@ class CommentForm(HoneypotForm, StampedForm):
         self.helper.disable_csrf = True  # the template renders the token
         self.helper.layout = Layout("name", "email", "text", self.honeypot_layout(), "stamp")
         self.helper.add_input(Submit("submit", gettext("Send comment")))
-
-    @property
-    def stamp_min_seconds(self) -> float:
-        return settings.COMMENTS_MIN_SECONDS
-
-    @property
-    def stamp_max_seconds(self) -> float:
-        return settings.COMMENTS_MAX_FORM_AGE_SECONDS
 
     def clean_name(self):
         name = clean_name(self.cleaned_data["name"])

@@ -5,7 +5,6 @@ import hmac
 import re
 
 from django.conf import settings
-from django.core.cache import cache
 
 from adda_site.clients import client_ip
 
@@ -17,19 +16,6 @@ LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 def ip_hash(request) -> str:
     key = (settings.SECRET_KEY + "comments.ip").encode()
     return hmac.new(key, client_ip(request).encode(), hashlib.sha256).hexdigest()
-
-
-def over_rate_limit(ip_digest: str) -> bool:
-    """Count this attempt; true when the visitor has posted too often recently."""
-    limit, window = settings.COMMENTS_RATE_LIMIT
-    key = f"comments:rate:{ip_digest}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
 
 
 def link_count(text: str) -> int:

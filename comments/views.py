@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from adda_site import rate_limits
 from news.models import Article
 from news.views import article_context
 
@@ -25,19 +27,21 @@ def _reshow(request, article, form, *, status: int, refusal: str = ""):
 @require_POST
 def post_comment(request, slug):
     article = get_object_or_404(Article.objects.published().with_categories(), slug=slug)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, article=article)
     if not comments_open(article):
         closed = _("Commenting is closed for this article.")
         return _reshow(request, article, form, status=403, refusal=closed)
     if not form.is_valid():
         return _reshow(request, article, form, status=400)
-    ip_hash = spam.ip_hash(request)
-    if spam.over_rate_limit(ip_hash):
+    if wait := rate_limits.seconds_to_wait(request, "comments", settings.COMMENTS_RATE_LIMIT):
         too_many = _(
             "You have sent many comments in a short time. Wait a few minutes and send "
             "it again: your text is kept below."
         )
-        return _reshow(request, article, form, status=429, refusal=too_many)
+        response = _reshow(request, article, form, status=429, refusal=too_many)
+        response["Retry-After"] = str(wait)
+        return response
+    ip_hash = spam.ip_hash(request)
     comment = submit_comment(
         article, form.cleaned_data, ip_hash=ip_hash, honeypot_hit=form.is_honeypot_hit
     )

@@ -7,4 +7,4 @@ class ConsentConfig(AppConfig):
     verbose_name = _("cookie consent")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401

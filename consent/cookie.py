@@ -36,10 +36,6 @@ class Consent:
     def shows_banner(self) -> bool:
         return not self.is_current and not self.gpc
 
-    @property
-    def gpc_unrecorded(self) -> bool:
-        return self.gpc and not self.is_current
-
 
 def _read_cookie(request) -> dict | None:
     value = request.COOKIES.get(settings.CONSENT_COOKIE_NAME)
@@ -55,6 +51,8 @@ def _read_cookie(request) -> dict | None:
             "id": str(data["id"])[:32],
             "allowed": frozenset(str(slug) for slug in data["allowed"]),
             "version": int(data["version"]),
+            # Cookies from before the texts were named in them have none: asked again.
+            "texts": str(data.get("texts", "")),
             "at": at,
         }
     except (signing.BadSignature, KeyError, TypeError, ValueError):  # JSON errors are ValueErrors
@@ -65,12 +63,23 @@ def read_consent(request, policy: Policy | None = None) -> Consent:
     """The visitor's current consent, with everything optional off until a valid choice."""
     policy = policy or current_policy()
     required = policy.required_slugs
+    # Sec-GPC: 1 is the browser declining on the visitor's behalf: only the necessary
+    # cookies until the visitor chooses otherwise. Nothing is recorded for it: the
+    # header comes with every request and is its own evidence, and recording it would
+    # let anyone fill the register (one record per request from a client that keeps no
+    # cookies).
     gpc = request.headers.get("Sec-GPC") == "1"
     data = _read_cookie(request)
     if data is None:
         return Consent(allowed=required, gpc=gpc)
     max_age = timedelta(days=settings.CONSENT_MAX_AGE_DAYS)
-    is_current = data["version"] == policy.version and data["at"] > timezone.now() - max_age
+    # A choice holds for the texts it was given on: an edited description or a new
+    # cookie in a category asks again, even before editors publish a new version.
+    is_current = (
+        data["version"] == policy.version
+        and data["texts"] == policy.texts_sha256
+        and data["at"] > timezone.now() - max_age
+    )
     allowed = required | (data["allowed"] & policy.optional_slugs) if is_current else required
     return Consent(
         allowed=allowed,
@@ -90,12 +99,9 @@ def _lock_record_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [7_305_112])
 
 
-@transaction.atomic
 def append_record(
     *, consent_id: str, allowed: frozenset[str], method: str, policy: Policy
 ) -> ConsentRecord:
-    _lock_record_chain()
-    previous = ConsentRecord.objects.order_by("-id").values_list("record_hash", flat=True).first()
     record = ConsentRecord(
         consent_id=consent_id,
         choices={c.slug: c.is_required or c.slug in allowed for c in policy.categories},
@@ -104,19 +110,38 @@ def append_record(
         policy_version=PolicyVersion.objects.get(number=policy.version),
         texts=texts_record(policy),
         method=method,
-        created_at=timezone.now().replace(microsecond=0),
-        previous_hash=previous or "",
+        hash_method=(
+            ConsentRecord.HashMethod.HMAC_SHA256
+            if settings.CONSENT_RECORD_KEY
+            else ConsentRecord.HashMethod.SHA256
+        ),
     )
-    record.record_hash = record.compute_hash()
-    record.save()
+    # Everything else is read before the chain is locked: the lock is held for reading
+    # the last hash and one insert, so a flood of choices makes nobody else wait long.
+    with transaction.atomic():
+        _lock_record_chain()
+        previous = ConsentRecord.objects.order_by("-id").values_list("record_hash", flat=True)
+        record.previous_hash = previous.first() or ""
+        record.created_at = timezone.now().replace(microsecond=0)
+        record.record_hash = record.compute_hash()
+        record.save()
     return record
 
 
-def save_choice(request, response, *, allowed: set[str], method: str) -> ConsentRecord:
-    """Record the visitor's choice, set the cookie, and delete cookies no longer allowed."""
+def save_choice(request, response, *, allowed: set[str], method: str) -> ConsentRecord | None:
+    """Record the visitor's choice, set the cookie, and delete cookies no longer allowed.
+
+    The same choice again, on the policy the visitor already chose on, changes nothing
+    and writes no record (a double click, or "Acceptera alla" on a stale page)."""
     policy = current_policy()
     allowed = frozenset(allowed) & policy.optional_slugs
     current = getattr(request, "consent", None)
+    if (
+        current is not None
+        and current.is_current
+        and current.allowed & policy.optional_slugs == allowed
+    ):
+        return None
     consent_id = (current.consent_id if current else None) or secrets.token_hex(16)
     record = append_record(consent_id=consent_id, allowed=allowed, method=method, policy=policy)
     value = signing.dumps(
@@ -124,6 +149,7 @@ def save_choice(request, response, *, allowed: set[str], method: str) -> Consent
             "id": consent_id,
             "allowed": sorted(allowed),
             "version": policy.version,
+            "texts": policy.texts_sha256,
             "at": record.created_at.isoformat(),
         },
         salt=SALT,
@@ -133,7 +159,9 @@ def save_choice(request, response, *, allowed: set[str], method: str) -> Consent
         settings.CONSENT_COOKIE_NAME,
         value,
         max_age=settings.CONSENT_MAX_AGE_DAYS * 24 * 3600,
-        secure=request.is_secure(),
+        # Not only when the request looks secure: behind a proxy that terminates TLS it
+        # may not, and the cookie must still never travel over plain HTTP.
+        secure=request.is_secure() or not settings.DEBUG,
         httponly=True,
         samesite="Lax",
     )

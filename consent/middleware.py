@@ -1,10 +1,9 @@
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject
 
-from .cookie import read_consent, save_choice
+from .cookie import read_consent
 from .csp import allow_origins
-from .models import ConsentRecord
-from .policy import current_policy
+from .policy import current_policy, scripts_may_run_on
 
 
 class ConsentMiddleware:
@@ -32,13 +31,8 @@ class ConsentMiddleware:
             # every visitor, so it need not vary on their cookie.
             return response
         patch_vary_headers(response, ["Cookie", "Sec-GPC"])
-        if request.consent.gpc_unrecorded and _is_page(response):
-            # Sec-GPC: 1 is the browser declining on the visitor's behalf: record it as
-            # a choice of only the necessary cookies, until the visitor says otherwise.
-            save_choice(request, response, allowed=set(), method=ConsentRecord.Method.GPC)
-        allow_origins(response, current_policy().origins_for(request.consent.allowed))
+        if scripts_may_run_on(request):
+            # Never on admin pages, whatever the visitor allows: the admin keeps the
+            # site's own policy, which names no other host.
+            allow_origins(response, current_policy().origins_for(request.consent.allowed))
         return response
-
-
-def _is_page(response) -> bool:
-    return response.status_code == 200 and response.get("Content-Type", "").startswith("text/html")

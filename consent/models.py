@@ -1,11 +1,14 @@
 import fnmatch
 import hashlib
+import hmac
 import json
+import re
 from functools import reduce
 from operator import or_
 from urllib.parse import urlsplit
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import TruncWeek
@@ -15,10 +18,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
-def canonical_sha256(data) -> str:
-    """SHA-256 of a JSON document written one way only, so equal content hashes equally."""
+def canonical_json(data) -> bytes:
+    """A JSON document written one way only, so that equal content hashes equally."""
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return text.encode()
+
+
+def canonical_sha256(data) -> str:
+    return hashlib.sha256(canonical_json(data)).hexdigest()
 
 
 class CookieCategory(models.Model):
@@ -69,8 +76,63 @@ class Cookie(models.Model):
         return fnmatch.fnmatchcase(cookie_name, self.name)
 
 
+def origin_of(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def script_origins() -> frozenset[str]:
+    """The origins gated scripts may load from: CONSENT_SCRIPT_ORIGINS and Matomo's."""
+    origins = {origin_of(origin) for origin in settings.CONSENT_SCRIPT_ORIGINS}
+    if settings.MATOMO_URL:
+        origins.add(origin_of(settings.MATOMO_URL))
+    return frozenset(origins)
+
+
+# Inside <script> only "</script" ends the element, and "<!--" can make the parser skip
+# the real end tag (the "double escaped" state), so code without them cannot break out.
+# Escaping "<" as \u003C, as json_script does for data, would break code such as
+# "a<b": a Unicode escape is not an operator. So code containing either is refused.
+SCRIPT_BREAKOUT = re.compile(r"</script|<!--", re.IGNORECASE)
+
+
+def breaks_out_of_script(code: str) -> bool:
+    return bool(SCRIPT_BREAKOUT.search(code))
+
+
+class GatedScriptQuerySet(models.QuerySet):
+    # One save per script, not update(): the history keeps who switched it, and the
+    # post_save signal drops the cached policy.
+    def switch_on(self) -> tuple[int, list[tuple["GatedScript", list[str]]]]:
+        """Switch on each script that passes its checks; the others come back with why."""
+        switched, refused = 0, []
+        for script in self.filter(is_active=False).select_related("category"):
+            script.is_active = True
+            try:
+                script.full_clean()
+            except ValidationError as error:
+                refused.append((script, error.messages))
+                continue
+            script.save(update_fields=["is_active"])
+            switched += 1
+        return switched, refused
+
+    def switch_off(self) -> int:
+        scripts = list(self.filter(is_active=True))
+        for script in scripts:
+            script.is_active = False
+            script.save(update_fields=["is_active"])
+        return len(scripts)
+
+
 class GatedScript(models.Model):
-    """A script editors add that runs only for visitors who consented to its category."""
+    """A script that runs only for visitors who consented to its category.
+
+    It runs on the site's own origin, beside the admin, so the admin limits who may
+    write one: editors may switch scripts on and off, web managers choose addresses on
+    the origins the operator allows, and only superusers write inline code, when the
+    operator allows it at all.
+    """
 
     class Placement(models.TextChoices):
         HEAD = "head", _("in the head")
@@ -91,10 +153,13 @@ class GatedScript(models.Model):
 
     history = HistoricalRecords(verbose_name=_("historical script"))
 
+    objects = GatedScriptQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("script that needs consent")
         verbose_name_plural = _("scripts that need consent")
+        permissions = [("toggle_gatedscript", _("Can switch scripts that need consent on and off"))]
 
     def __str__(self):
         return self.name
@@ -105,6 +170,17 @@ class GatedScript(models.Model):
             errors["src"] = gettext("Give either an external address or inline code, not both.")
         if self.src and urlsplit(self.src).scheme != "https":
             errors["src"] = gettext("The address must start with https://.")
+        elif self.src and not self.is_on_allowed_origin:
+            errors["src"] = gettext(
+                "The address must be on an allowed origin (CONSENT_SCRIPT_ORIGINS): %(origins)s."
+            ) % {"origins": ", ".join(sorted(script_origins())) or gettext("none")}
+        if self.code and not settings.CONSENT_ALLOW_INLINE_SCRIPTS:
+            errors["code"] = gettext(
+                "Inline code is switched off (CONSENT_ALLOW_INLINE_SCRIPTS): "
+                "give an external address instead."
+            )
+        elif breaks_out_of_script(self.code):
+            errors["code"] = gettext("Inline code may not contain “</script” or “<!--”.")
         if self.is_active and self.category_id:
             if self.category.is_required:
                 errors["category"] = gettext(
@@ -120,10 +196,18 @@ class GatedScript(models.Model):
 
     @property
     def origin(self) -> str | None:
-        if not self.src:
-            return None
-        parts = urlsplit(self.src)
-        return f"{parts.scheme}://{parts.netloc}"
+        return origin_of(self.src) if self.src else None
+
+    @property
+    def is_on_allowed_origin(self) -> bool:
+        return urlsplit(self.src).scheme == "https" and self.origin in script_origins()
+
+    @property
+    def may_run(self) -> bool:
+        """Whether the settings in force let this script run, whenever it was saved."""
+        if self.src:
+            return self.is_on_allowed_origin
+        return settings.CONSENT_ALLOW_INLINE_SCRIPTS and not breaks_out_of_script(self.code)
 
 
 class PolicyText(models.Model):
@@ -220,6 +304,13 @@ def _accepts_optional() -> Q:
 class ConsentRecord(models.Model):
     """One choice by one visitor. Append-only; each record carries its predecessor's hash."""
 
+    class HashMethod(models.TextChoices):
+        # Records written before CONSENT_RECORD_KEY existed keep their plain hashes.
+        SHA256 = "sha256", "SHA-256"
+        # Keyed: someone who can write the table but does not hold the key cannot
+        # rewrite the chain after changing a record.
+        HMAC_SHA256 = "hmac-sha256", "HMAC-SHA-256"
+
     class Method(models.TextChoices):
         BANNER_ACCEPT = "banner_accept", _("banner: accept all")
         BANNER_REJECT = "banner_reject", _("banner: only necessary")
@@ -236,6 +327,9 @@ class ConsentRecord(models.Model):
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     previous_hash = models.CharField(_("previous record's hash"), max_length=64, blank=True)
     record_hash = models.CharField(_("record hash"), max_length=64, unique=True)
+    hash_method = models.CharField(
+        _("hash method"), max_length=20, choices=HashMethod, default=HashMethod.SHA256
+    )
 
     objects = ConsentRecordQuerySet.as_manager()
 
@@ -265,6 +359,13 @@ class ConsentRecord(models.Model):
         }
 
     def compute_hash(self) -> str:
+        if self.hash_method == self.HashMethod.HMAC_SHA256:
+            key = settings.CONSENT_RECORD_KEY
+            if not key:
+                raise ImproperlyConfigured(
+                    "CONSENT_RECORD_KEY is needed to check records hashed with it."
+                )
+            return hmac.new(key.encode(), canonical_json(self.content()), "sha256").hexdigest()
         return canonical_sha256(self.content())
 
     @property

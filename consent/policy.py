@@ -7,11 +7,14 @@ change at once; with the local-memory cache the short timeout bounds staleness.
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -105,10 +108,16 @@ class Policy:
                 }
                 for c in self.categories
             ],
+            # What runs for those who allow a category is part of what they agree to.
+            "scripts": [
+                {"name": s.name, "category": s.category, "origin": s.origin or "self"}
+                for s in self.scripts
+            ],
         }
 
-    @property
+    @cached_property
     def texts_sha256(self) -> str:
+        # Read on every request that asks about consent: computed once per policy.
         return canonical_sha256(self.texts)
 
 
@@ -128,6 +137,19 @@ def banner_texts(categories: tuple[Category, ...], change_note: str) -> dict:
         "reject": _("Only necessary"),
         "settings": _("Cookie preferences"),
     }
+
+
+def scripts_may_run_on(request) -> bool:
+    """Gated scripts never run in the admin, not even on its error pages.
+
+    The admin shares the site's origin: a script on its pages could read and send its
+    forms with the rights of whoever is logged in.
+    """
+    try:
+        admin_root = reverse("admin:index")
+    except NoReverseMatch:
+        return True
+    return not request.path.startswith(admin_root)
 
 
 def matomo_script() -> Script | None:
@@ -154,9 +176,7 @@ def matomo_script() -> Script | None:
     )
 
 
-def _load() -> Policy:
-    version = current_version()
-    categories = _categories()
+def _scripts() -> tuple[Script, ...]:
     scripts = [
         Script(
             name=s.name,
@@ -167,16 +187,45 @@ def _load() -> Policy:
             origin=s.origin,
         )
         for s in GatedScript.objects.filter(is_active=True).select_related("category")
+        # Scripts saved before the operator narrowed the settings stop at once.
+        if s.may_run
     ]
     if matomo := matomo_script():
         scripts.insert(0, matomo)
+    return tuple(scripts)
+
+
+def _policy(number: int, change_note: str) -> Policy:
+    categories = _categories()
     return Policy(
-        version=version.number,
-        change_note=version.change_note,
+        version=number,
+        change_note=change_note,
         categories=categories,
-        scripts=tuple(scripts),
-        banner=banner_texts(categories, version.change_note),
+        scripts=_scripts(),
+        banner=banner_texts(categories, change_note),
     )
+
+
+def _version_texts_sha256(policy: Policy) -> str:
+    # A version's texts are kept in the site's language, whatever language asks.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _policy(policy.version, policy.change_note).texts_sha256
+
+
+def _load() -> Policy:
+    version = current_version()
+    policy = _policy(version.number, version.change_note)
+    if _version_texts_sha256(policy) != version.texts.sha256:
+        # Categories, cookies or scripts have changed since the version was published
+        # (a script switched on, a cookie added, MATOMO_URL set): a choice given on the
+        # old texts no longer holds, so a new version asks everyone again.
+        version = publish_version(
+            change_note=_(
+                "The information about cookies and the scripts that set them has changed."
+            )
+        )
+        policy = _policy(version.number, version.change_note)
+    return policy
 
 
 def current_policy() -> Policy:
@@ -204,24 +253,26 @@ def texts_record(policy: Policy) -> PolicyText:
     return texts
 
 
-@transaction.atomic
 def publish_version(*, change_note: str) -> PolicyVersion:
     """A new policy version: everyone is asked again, and its texts are kept."""
-    latest = PolicyVersion.objects.select_for_update().order_by("-number").first()
-    number = latest.number + 1 if latest else 1
-    categories = _categories()
-    snapshot_policy = Policy(
-        version=number,
-        change_note=change_note,
-        categories=categories,
-        scripts=(),
-        banner=banner_texts(categories, change_note),
-    )
-    version = PolicyVersion.objects.create(
-        number=number, change_note=change_note, texts=texts_record(snapshot_policy)
-    )
-    transaction.on_commit(forget_policy)
-    return version
+    with translation.override(settings.LANGUAGE_CODE):
+        for _attempt in range(3):
+            try:
+                with transaction.atomic():
+                    latest = PolicyVersion.objects.select_for_update().order_by("-number").first()
+                    number = latest.number + 1 if latest else 1
+                    snapshot = _policy(number, change_note)
+                    if latest and latest.texts.sha256 == snapshot.texts_sha256:
+                        return latest  # another worker has just published the same texts
+                    version = PolicyVersion.objects.create(
+                        number=number, change_note=change_note, texts=texts_record(snapshot)
+                    )
+                    transaction.on_commit(forget_policy)
+                    return version
+            except IntegrityError:
+                # Two workers took the same number at once: the loser reads the winner's.
+                continue
+    raise RuntimeError("Could not publish a policy version: the number stays taken.")
 
 
 def _categories() -> tuple[Category, ...]:

@@ -1,12 +1,15 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from adda_site import rate_limits
 
 from .cookie import save_choice
 from .forms import BannerChoiceForm, ConsentForm
@@ -27,8 +30,25 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def _too_many_choices(request, *, allowed: set[str], wait: int):
+    """The settings page with the visitor's choice ticked, saying why it was not saved."""
+    policy = current_policy()
+    form = ConsentForm({"categories": sorted(allowed)}, policy=policy)
+    form.is_valid()
+    refusal = _(
+        "You have changed your cookie choices many times in a short while. Wait a few "
+        "minutes and save again: your choice is kept below."
+    )
+    context = {"form": form, "policy": policy, "consent": request.consent, "refusal": refusal}
+    response = render(request, "consent/settings.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
 def _respond_with_choice(request, *, allowed: set[str], method: str, default_next: str = "/"):
     """Save the choice; answer a plain form post with a redirect, a script's with JSON."""
+    if wait := rate_limits.seconds_to_wait(request, "consent", settings.CONSENT_RATE_LIMIT):
+        return _too_many_choices(request, allowed=allowed, wait=wait)
     policy = current_policy()
     before = request.consent.allowed
     message = _("Your cookie choices have been saved.")
@@ -58,7 +78,7 @@ def _respond_with_choice(request, *, allowed: set[str], method: str, default_nex
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def settings_page(request):
     policy = current_policy()
     if request.method == "POST":
@@ -102,7 +122,7 @@ def banner_choice(request):
     )
 
 
-@require_GET
+@require_safe
 def receipt(request):
     consent = request.consent
     if not consent.consent_id:

@@ -6,12 +6,20 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from adda_site.forms import HoneypotForm
+from adda_site.forms import HoneypotForm, StampedForm
 
 from .models import AccessibilityReport
 
 
-class AccessibilityReportForm(HoneypotForm, forms.ModelForm):
+class AccessibilityReportForm(HoneypotForm, StampedForm, forms.ModelForm):
+    stamp_refusals = {
+        "too_fast": _("That was quick! Please check your report and send it again."),
+        "too_old": _(
+            "The form had been open for too long. Your text is kept: please send it again."
+        ),
+        "invalid": _("Please send your report again."),
+    }
+
     class Meta:
         model = AccessibilityReport
         fields = ["problem", "page", "name", "email"]
@@ -31,7 +39,7 @@ class AccessibilityReportForm(HoneypotForm, forms.ModelForm):
         widgets = {"problem": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, stamp_target="pages.accessibilityreport", **kwargs)
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["page"].widget.attrs["autocomplete"] = "off"
@@ -44,6 +52,7 @@ class AccessibilityReportForm(HoneypotForm, forms.ModelForm):
             "name",
             "email",
             self.honeypot_layout(),
+            "stamp",
         )
         self.helper.add_input(Submit("submit", gettext("Send report")))
 

@@ -169,31 +169,39 @@ def comment_settings(settings):
 
 
 @pytest.fixture
-def comment_stamp():
-    """The form's signed time stamp, made ``seconds_ago``: old enough to pass as a person."""
+def form_stamp():
+    """A form's signed time stamp, made ``seconds_ago``: old enough to pass as a person."""
     import time
 
     from django.core import signing
 
     from adda_site.forms import STAMP_SALT
 
-    def factory(seconds_ago: float = 10) -> str:
-        return signing.dumps(time.time() - seconds_ago, salt=STAMP_SALT)
+    def factory(seconds_ago: float = 10, *, article=None) -> str:
+        # Made for one article's comment form, or for the accessibility report form.
+        target = f"news.article:{article.pk}" if article else "pages.accessibilityreport"
+        return signing.dumps([time.time() - seconds_ago, target], salt=STAMP_SALT)
 
     return factory
 
 
 @pytest.fixture
-def comment_data(comment_stamp):
-    """What a visitor's browser sends from the comment form."""
+def comment_stamp(form_stamp):
+    """``comment_stamp(seconds_ago, article=article)``: the comment form's time stamp."""
+    return form_stamp
 
-    def factory(**fields) -> dict:
+
+@pytest.fixture
+def comment_data(comment_stamp):
+    """What a visitor's browser sends from an article's comment form."""
+
+    def factory(article, **fields) -> dict:
         return {
             "name": "Anna Andersson",
             "email": "anna@example.se",
             "text": "Bra att kommunerna samarbetar.",
             "hp_kontroll": "",
-            "stamp": comment_stamp(),
+            "stamp": comment_stamp(article=article),
             **fields,
         }
 
@@ -208,7 +216,7 @@ def post_comment(client, comment_data, comment_settings):
     def factory(article, *, remote_addr="192.0.2.10", using=None, headers=None, **fields):
         return (using or client).post(
             reverse("comments:post", args=[article.slug]),
-            comment_data(**fields),
+            comment_data(article, **fields),
             headers=headers,
             REMOTE_ADDR=remote_addr,
         )
@@ -257,7 +265,7 @@ def statement(site_pages):
 
 
 @pytest.fixture
-def report_data():
+def report_data(form_stamp):
     """What a visitor's browser sends from the accessibility report form."""
 
     def factory(**fields) -> dict:
@@ -267,6 +275,7 @@ def report_data():
             "name": "",
             "email": "",
             "hp_kontroll": "",
+            "stamp": form_stamp(),
             **fields,
         }
 

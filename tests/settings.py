@@ -3,12 +3,14 @@ plain HTTP, with a throwaway key, static files found in the app directories and 
 media served by Django."""
 
 import os
+import tempfile
 
-# Read while the settings are imported, which refuse to start without a key.
+# Read while the settings are imported, which refuse to start without a key and an address.
 os.environ.setdefault("SECRET_KEY", "django-insecure-test-suite-key-never-use-in-production")
+os.environ.setdefault("SITE_URL", "http://testserver")
 
 from adda_site.settings import *  # noqa: E402, F403
-from adda_site.settings import STORAGES  # noqa: E402
+from adda_site.settings import CACHES, STORAGES  # noqa: E402
 
 SECURE_SSL_REDIRECT = False
 STORAGES = STORAGES | {
@@ -16,3 +18,8 @@ STORAGES = STORAGES | {
 }
 WHITENOISE_USE_FINDERS = True
 SERVE_MEDIA = True
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    # A cache of this test run's own, so that runs side by side do not share entries.
+    CACHES = {
+        "default": CACHES["default"] | {"LOCATION": tempfile.mkdtemp(prefix="adda-test-cache-")}
+    }

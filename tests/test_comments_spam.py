@@ -73,36 +73,40 @@ def test_honeypot_field_is_not_in_the_error_summary(post_comment, article):
 
 
 def test_form_sent_faster_than_a_person_types_is_refused(post_comment, comment_stamp, article):
-    response = post_comment(article, stamp=comment_stamp(seconds_ago=0))
+    response = post_comment(article, stamp=comment_stamp(seconds_ago=0, article=article))
     assert response.status_code == 400
     assert not Comment.objects.exists()
 
 
 def test_too_fast_form_says_why_and_keeps_the_text(post_comment, comment_stamp, article):
-    response = post_comment(article, text=TEXT, stamp=comment_stamp(seconds_ago=1))
+    response = post_comment(article, text=TEXT, stamp=comment_stamp(seconds_ago=1, article=article))
     assertInHTML(f"<li>{TOO_FAST}</li>", error_summary(response))
     assertContains(response, f">\n{TEXT}</textarea>", status_code=400)
 
 
 def test_form_sent_after_a_few_seconds_is_accepted(post_comment, comment_stamp, article):
-    response = post_comment(article, stamp=comment_stamp(seconds_ago=4))
+    response = post_comment(article, stamp=comment_stamp(seconds_ago=4, article=article))
     assert response.status_code == 302
 
 
 def test_form_older_than_a_day_is_refused(post_comment, comment_stamp, article):
-    response = post_comment(article, stamp=comment_stamp(seconds_ago=24 * 3600 + 60))
+    response = post_comment(
+        article, stamp=comment_stamp(seconds_ago=24 * 3600 + 60, article=article)
+    )
     assert response.status_code == 400
     assert not Comment.objects.exists()
 
 
 def test_too_old_form_says_why_and_keeps_the_text(post_comment, comment_stamp, article):
-    response = post_comment(article, text=TEXT, stamp=comment_stamp(seconds_ago=2 * 24 * 3600))
+    response = post_comment(
+        article, text=TEXT, stamp=comment_stamp(seconds_ago=2 * 24 * 3600, article=article)
+    )
     assertInHTML(f"<li>{TOO_OLD}</li>", error_summary(response))
     assertContains(response, f">\n{TEXT}</textarea>", status_code=400)
 
 
 def test_form_open_for_almost_a_day_is_accepted(post_comment, comment_stamp, article):
-    response = post_comment(article, stamp=comment_stamp(seconds_ago=23 * 3600))
+    response = post_comment(article, stamp=comment_stamp(seconds_ago=23 * 3600, article=article))
     assert response.status_code == 302
 
 
@@ -110,7 +114,7 @@ def test_too_old_form_can_be_sent_again_as_shown(
     post_comment, comment_stamp, article, time_machine
 ):
     time_machine.move_to(timezone.now(), tick=False)
-    refused = post_comment(article, stamp=comment_stamp(seconds_ago=2 * 24 * 3600))
+    refused = post_comment(article, stamp=comment_stamp(seconds_ago=2 * 24 * 3600, article=article))
     time_machine.shift(timedelta(minutes=1))
     response = post_comment(article, stamp=stamp_in(refused))
     assert response.status_code == 302
@@ -132,7 +136,7 @@ def test_form_with_a_missing_or_forged_stamp_asks_to_send_again(post_comment, ar
 
 
 def test_form_without_any_stamp_asks_to_send_again(client, comment_data, comment_settings, article):
-    data = comment_data()
+    data = comment_data(article)
     del data["stamp"]
     response = client.post(f"{article.get_absolute_url()}kommentarer/", data)
     assertInHTML(f"<li>{SEND_AGAIN}</li>", error_summary(response))
@@ -141,7 +145,7 @@ def test_form_without_any_stamp_asks_to_send_again(client, comment_data, comment
 def test_form_with_field_errors_does_not_also_complain_about_speed(
     post_comment, comment_stamp, article
 ):
-    response = post_comment(article, name="", stamp=comment_stamp(seconds_ago=0))
+    response = post_comment(article, name="", stamp=comment_stamp(seconds_ago=0, article=article))
     assertNotContains(response, TOO_FAST, status_code=400)
 
 
@@ -318,3 +322,14 @@ def test_spam_is_never_shown_even_when_none_wait(client, post_comment, article, 
     response = client.get(article.get_absolute_url())
     assertContains(response, "Kommentarer (0)")
     assertNotContains(response, "Spela casino!")
+
+
+def test_stamp_made_for_another_articles_form_is_refused(
+    post_comment, comment_stamp, article, make_article
+):
+    other = make_article("En annan nyhet")
+
+    response = post_comment(article, stamp=comment_stamp(article=other))
+
+    assertInHTML(f"<li>{SEND_AGAIN}</li>", error_summary(response))
+    assert not Comment.objects.exists()

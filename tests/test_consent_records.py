@@ -6,10 +6,18 @@ from django.core import signing
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from consent.cookie import SALT
-from consent.models import ConsentRecord, PolicyText, WeeklyConsentCount
-from consent.policy import current_policy, publish_version
+from consent.models import (
+    ConsentRecord,
+    CookieCategory,
+    PolicyText,
+    PolicyVersion,
+    WeeklyConsentCount,
+    canonical_sha256,
+)
+from consent.policy import current_policy, forget_policy, publish_version
 
 
 @pytest.mark.parametrize("choice", ["alla", "nodvandiga"])
@@ -25,7 +33,15 @@ def test_consent_cookie_is_secure_over_https(client, choose):
     assert morsel["secure"] is True
 
 
-def test_consent_cookie_is_not_marked_secure_over_http(client, choose):
+def test_consent_cookie_is_secure_in_production_even_when_the_request_looks_like_http(
+    client, choose
+):
+    morsel = choose(client, "alla").cookies["samtycke"]
+    assert morsel["secure"] is True
+
+
+def test_consent_cookie_is_not_marked_secure_over_http_in_development(client, choose, settings):
+    settings.DEBUG = True
     morsel = choose(client, "alla").cookies["samtycke"]
     assert morsel["secure"] == ""
 
@@ -46,8 +62,19 @@ def test_consent_cookie_is_signed_and_carries_the_recorded_consent_id(client, ch
         "id": record.consent_id,
         "allowed": ["statistik"],
         "version": 1,
+        "texts": record.texts.sha256,
         "at": record.created_at.isoformat(),
     }
+
+
+def test_choice_on_texts_since_edited_is_asked_again(client, choose):
+    choose(client, "alla")
+    statistik = CookieCategory.objects.get(slug="statistik")
+    statistik.description = "Anonym besöksstatistik i Matomo."
+    statistik.save()
+    forget_policy()
+
+    assertContains(client.get("/"), "Vi använder cookies")
 
 
 def test_accepting_all_records_every_category_as_allowed(client, choose):
@@ -147,7 +174,7 @@ def test_intact_chain_is_verified(make_consent_record, capsys):
     for _ in range(3):
         make_consent_record()
     call_command("verify_consent_chain")
-    assert "3 consent records verified: chain intact." in capsys.readouterr().out
+    assert "3 consent records verified: chain intact (3 sha256)." in capsys.readouterr().out
 
 
 def test_changed_choice_breaks_the_chain(make_consent_record):
@@ -176,6 +203,80 @@ def test_removed_record_breaks_the_chain(make_consent_record):
     after = make_consent_record()
     ConsentRecord.objects.filter(pk=removed.pk).delete()
     with pytest.raises(CommandError, match=f"Record {after.pk} does not follow"):
+        call_command("verify_consent_chain")
+
+
+def test_records_put_out_of_order_break_the_chain(make_consent_record):
+    make_consent_record()
+    second = make_consent_record(allowed={"statistik"})
+    third = make_consent_record()
+    # The rows' contents swapped, as if the second and third had been reordered.
+    fields = ["consent_id", "choices", "method", "created_at", "previous_hash", "record_hash"]
+    second_values = {field: getattr(second, field) for field in fields}
+    third_values = {field: getattr(third, field) for field in fields}
+    ConsentRecord.objects.filter(pk=second.pk).update(record_hash="swap")
+    ConsentRecord.objects.filter(pk=third.pk).update(**second_values)
+    ConsentRecord.objects.filter(pk=second.pk).update(**third_values)
+
+    with pytest.raises(CommandError, match="does not follow"):
+        call_command("verify_consent_chain")
+
+
+def test_verification_prints_the_head_hash_and_count_to_keep_elsewhere(make_consent_record, capsys):
+    make_consent_record()
+    last = make_consent_record()
+
+    call_command("verify_consent_chain")
+
+    out = capsys.readouterr().out
+    assert f"Head: {last.record_hash}" in out
+    assert "Count: 2" in out
+
+
+@pytest.fixture
+def record_key(settings):
+    settings.CONSENT_RECORD_KEY = "a-key-of-the-consent-register-only"
+    return settings.CONSENT_RECORD_KEY
+
+
+def test_new_records_are_hashed_with_the_register_key(make_consent_record, record_key):
+    record = make_consent_record()
+
+    assert record.hash_method == ConsentRecord.HashMethod.HMAC_SHA256
+    # Someone without the key cannot recompute it from the content alone.
+    assert record.record_hash != canonical_sha256(record.content())
+
+
+def test_chain_of_plain_and_keyed_records_is_verified(make_consent_record, settings, capsys):
+    make_consent_record()
+    settings.CONSENT_RECORD_KEY = "a-key-of-the-consent-register-only"
+    make_consent_record()
+
+    call_command("verify_consent_chain")
+
+    assert "2 consent records verified: chain intact (1 hmac-sha256, 1 sha256)." in (
+        capsys.readouterr().out
+    )
+
+
+def test_keyed_record_changed_and_rehashed_without_the_key_is_caught(
+    make_consent_record, record_key
+):
+    record = make_consent_record()
+    record.choices = {"nodvandiga": True, "statistik": True}
+    forged = canonical_sha256(record.content())
+    ConsentRecord.objects.filter(pk=record.pk).update(choices=record.choices, record_hash=forged)
+
+    with pytest.raises(CommandError, match=f"Record {record.pk} has been changed"):
+        call_command("verify_consent_chain")
+
+
+def test_keyed_chain_cannot_be_checked_without_its_key(make_consent_record, settings):
+    settings.CONSENT_RECORD_KEY = "a-key-of-the-consent-register-only"
+    make_consent_record()
+    settings.CONSENT_RECORD_KEY = ""
+
+    with pytest.raises(CommandError, match="CONSENT_RECORD_KEY"):
         call_command("verify_consent_chain")
 
 
@@ -229,7 +330,7 @@ def test_pruning_twice_adds_to_the_weekly_counts(make_consent_record, settings):
 def test_chain_left_after_pruning_is_still_verified(records_old_and_new, capsys):
     call_command("prune_consent_records")
     call_command("verify_consent_chain")
-    assert "1 consent records verified: chain intact." in capsys.readouterr().out
+    assert "1 consent records verified: chain intact (1 sha256)." in capsys.readouterr().out
 
 
 def test_record_names_the_policy_version_the_visitor_was_shown(client, choose):
@@ -239,3 +340,32 @@ def test_record_names_the_policy_version_the_visitor_was_shown(client, choose):
     record = ConsentRecord.objects.get()
     assert record.policy_version.number == signing.loads(value, salt=SALT)["version"]
     assert record.texts.sha256 == record.policy_version.texts.sha256
+
+
+# Policy versions
+
+
+def test_policy_version_one_exists_before_the_first_visitor(db):
+    # From a data migration: two first visitors cannot race to create it.
+    assert list(PolicyVersion.objects.values_list("number", flat=True)) == [1]
+    assert current_policy().version == 1
+
+
+def test_publishing_the_same_texts_twice_makes_one_version(db):
+    first = publish_version(change_note="Ny kategori.")
+    second = publish_version(change_note="Ny kategori.")
+
+    assert first == second
+    assert PolicyVersion.objects.count() == 2
+
+
+def test_new_cookie_in_a_category_publishes_a_version_and_asks_again(client, choose):
+    choose(client, "alla")
+    statistik = CookieCategory.objects.get(slug="statistik")
+    statistik.cookies.create(
+        name="_pk_new", provider="Matomo", purpose="Räknar besök.", duration="13 månader"
+    )
+    forget_policy()
+
+    assertContains(client.get("/"), "Vi använder cookies")
+    assert current_policy().version == 2

@@ -1,5 +1,7 @@
 """The form at the end of the accessibility statement: "Rapportera brister i tillgängligheten"."""
 
+import itertools
+
 import hypothesis
 import pytest
 from django.test import Client
@@ -18,8 +20,8 @@ PROBLEM_LABEL = "Beskriv problemet, eller vilket innehåll du behöver i tillgä
 
 @pytest.fixture
 def send_report(client, statement, report_data):
-    def factory(**fields):
-        return client.post(REPORT_URL, report_data(**fields))
+    def factory(*, remote_addr="192.0.2.20", **fields):
+        return client.post(REPORT_URL, report_data(**fields), REMOTE_ADDR=remote_addr)
 
     return factory
 
@@ -205,17 +207,62 @@ anything = st.one_of(
 )
 
 
+# Each example from its own address, so that the rate limit is not what answers.
+visitors = (f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}" for n in itertools.count(1))
+
+
 @examples
 @hypothesis.given(problem=anything, page=anything, name=anything, email=anything)
 def test_any_input_gives_a_stored_report_or_a_form_error(send_report, problem, page, name, email):
     before = AccessibilityReport.objects.count()
 
-    response = send_report(problem=problem, page=page, name=name, email=email)
+    response = send_report(
+        problem=problem, page=page, name=name, email=email, remote_addr=next(visitors)
+    )
 
     assert response.status_code in (302, 400)
     stored = AccessibilityReport.objects.count() - before
     assert stored == (1 if response.status_code == 302 else 0)
     assert "<script>alert(1)" not in response.content.decode()
+
+
+# Abuse
+
+
+TOO_MANY_REPORTS = (
+    "Du har skickat många rapporter på kort tid. Vänta några minuter och skicka igen: "
+    "din text finns kvar nedan."
+)
+
+
+def test_reports_past_the_limit_are_refused_politely_keeping_the_text(send_report, settings):
+    settings.REPORTS_RATE_LIMIT = (2, 600)
+    for number in range(2):
+        assert send_report(problem=f"Problem nummer {number}.").status_code == 302
+
+    response = send_report(problem="Länken Om oss saknar fokusmarkering.")
+
+    assertContains(response, TOO_MANY_REPORTS, status_code=429)
+    assertContains(response, "Länken Om oss saknar fokusmarkering.</textarea>", status_code=429)
+    assert AccessibilityReport.objects.count() == 2
+
+
+def test_report_sent_faster_than_a_person_writes_is_refused(send_report, form_stamp):
+    response = send_report(stamp=form_stamp(seconds_ago=0))
+
+    assertContains(
+        response, "Det gick fort! Kontrollera din rapport och skicka den igen.", status_code=400
+    )
+    assert not AccessibilityReport.objects.exists()
+
+
+def test_report_with_a_comment_forms_stamp_is_refused(send_report, form_stamp, make_article):
+    article = make_article()
+
+    response = send_report(stamp=form_stamp(article=article))
+
+    assertContains(response, "Skicka din rapport igen.", status_code=400)
+    assert not AccessibilityReport.objects.exists()
 
 
 # Admin

@@ -30,7 +30,7 @@ def comment_section(context, article):
         "article": article,
         "comments": comments,
         "is_open": comments_open(article),
-        "form": form or CommentForm(),
+        "form": form or CommentForm(article=article),
         "refusal": context.get("comment_refusal", ""),
         "thanked": None if form else THANKS.get(request.META.get("QUERY_STRING")),
         "rules": CommentRules.current_text(),

@@ -21,7 +21,7 @@ TEXT = "Bra att kommunerna samarbetar.\nHoppas nätverket når ut till de små o
 def comment_settings(settings):
     # The signed time stamp refuses forms sent faster than a person types; a browser
     # driven by a test types instantly.
-    settings.COMMENTS_MIN_SECONDS = 0
+    settings.FORM_MIN_SECONDS = 0
     settings.COMMENTS_MODERATION = "all"
     settings.COMMENTS_NOTIFY_EDITORS = False
 

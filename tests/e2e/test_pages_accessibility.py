@@ -6,6 +6,13 @@ THANKS = "Tack för din rapport! Om du lämnade din e-postadress svarar vi dig d
 PROBLEM_LABEL = "Beskriv problemet, eller vilket innehåll du behöver i tillgänglig form"
 
 
+@pytest.fixture(autouse=True)
+def instant_forms(settings):
+    # The signed time stamp refuses forms sent faster than a person types; a browser
+    # driven by a test types instantly.
+    settings.FORM_MIN_SECONDS = 0
+
+
 @pytest.fixture
 def site(site_pages, consent_categories):
     """The statement, the site pages and the cookie categories of the data migrations,
