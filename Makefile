@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python$$(cat .python-version 2>/dev/null) python3.13 
 	&& { echo $$p; break; }; done)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test test-fast lint format messages clean
+.PHONY: run test test-fast loadtest lint audit format messages clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (see .python-version)."; exit 1; }
@@ -35,11 +35,24 @@ test: $(BIN)/.installed node_modules/.installed
 test-fast: $(BIN)/.installed
 	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
 
+# The site in production mode (gunicorn, DEBUG off) on loopback under concurrent visitors,
+# on a fresh copy of the demo content: SQLite, or with DATABASE_URL=postgres://… a database
+# of its own on that server, dropped afterwards. Fails if a write answered with success was
+# lost or doubled, or an answer was a 5xx (see loadtest/run.py).
+LOADTEST_SECONDS ?= 60
+loadtest: $(BIN)/.installed
+	DATABASE_URL='$(DATABASE_URL)' LOADTEST_SECONDS='$(LOADTEST_SECONDS)' $(BIN)/python -m loadtest.run
+
 # The pre-commit hooks (django-upgrade, ruff, djade) over every file: fails, showing the
 # diff, if any of them had to change one.
 lint: $(BIN)/.installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Known vulnerabilities in the packages installed in $(VENV), from PyPI's advisories (its
+# JSON API): fails on one. A package PyPI does not know (this project) is listed as skipped.
+audit: $(BIN)/.installed
+	$(BIN)/pip-audit --local --skip-editable --progress-spinner off
 
 format: $(BIN)/.installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files || true

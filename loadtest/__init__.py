@@ -1,0 +1,1 @@
+"""`make loadtest`: the site in production mode under concurrent visitors (loadtest.run)."""
