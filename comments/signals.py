@@ -7,7 +7,6 @@ from .models import CommentRules
 
 @receiver([post_save, post_delete], sender=CommentRules)
 def rules_changed(sender, **kwargs):
-    # Now, for this request's next read, and again after commit, in case another request
-    # cached the old rules in between.
-    CommentRules.forget_cached()
+    # Only after commit: forgotten before, the rules could be cached again from this
+    # uncommitted transaction, and stay cached if it is rolled back.
     transaction.on_commit(CommentRules.forget_cached)

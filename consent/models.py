@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -102,7 +102,9 @@ def breaks_out_of_script(code: str) -> bool:
 
 class GatedScriptQuerySet(models.QuerySet):
     # One save per script, not update(): the history keeps who switched it, and the
-    # post_save signal drops the cached policy.
+    # post_save signal drops the cached policy (after commit). All in one transaction,
+    # so visitors never get a policy with only some of the scripts switched.
+    @transaction.atomic
     def switch_on(self) -> tuple[int, list[tuple["GatedScript", list[str]]]]:
         """Switch on each script that passes its checks; the others come back with why."""
         switched, refused = 0, []
@@ -117,6 +119,7 @@ class GatedScriptQuerySet(models.QuerySet):
             switched += 1
         return switched, refused
 
+    @transaction.atomic
     def switch_off(self) -> int:
         scripts = list(self.filter(is_active=True))
         for script in scripts:

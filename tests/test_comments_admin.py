@@ -4,7 +4,7 @@ import threading
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from pytest_django.asserts import assertContains, assertInHTML, assertNotContains
@@ -283,14 +283,33 @@ def test_admin_index_counts_waiting_comments_in_constant_queries(
 # Rules and blocklist
 
 
-def test_rules_changed_in_admin_are_shown_at_once(client, editor_client, article):
+def test_rules_changed_in_admin_are_shown_at_once(
+    client, editor_client, article, django_capture_on_commit_callbacks
+):
     client.get(article.get_absolute_url())  # the old rules are now cached
     rules = CommentRules.objects.get()
-    editor_client.post(
-        f"/admin/comments/commentrules/{rules.pk}/change/",
-        {"text": "Nya regler från redaktionen.", "_save": "Spara"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(
+            f"/admin/comments/commentrules/{rules.pk}/change/",
+            {"text": "Nya regler från redaktionen.", "_save": "Spara"},
+        )
     assertContains(client.get(article.get_absolute_url()), "<p>Nya regler från redaktionen.</p>")
+
+
+def test_rules_from_an_edit_that_is_rolled_back_are_never_shown(client, article):
+    client.get(article.get_absolute_url())  # the old rules are now cached
+    rules = CommentRules.objects.get()
+
+    @transaction.atomic
+    def edit_that_fails():
+        rules.text = "Regler som aldrig sparades."
+        rules.save()
+        CommentRules.current_text()  # read inside the transaction, as a page could
+        raise RuntimeError("the edit fails before commit")
+
+    with pytest.raises(RuntimeError):
+        edit_that_fails()
+    assertNotContains(client.get(article.get_absolute_url()), "Regler som aldrig sparades.")
 
 
 def test_editor_can_add_a_blocked_phrase(editor_client, db):

@@ -327,6 +327,37 @@ def test_pruning_twice_adds_to_the_weekly_counts(make_consent_record, settings):
     assert WeeklyConsentCount.objects.get().count == 2
 
 
+def test_pruning_more_records_than_one_batch_deletes_and_counts_them_all(
+    make_consent_record, settings, monkeypatch
+):
+    from adda_site import retention
+    from consent.management.commands import prune_consent_records
+
+    monkeypatch.setattr(retention, "BATCH_SIZE", 2)
+    batch_sizes, add_to_weekly_counts = [], prune_consent_records.add_to_weekly_counts
+
+    def counted(records):
+        batch_sizes.append(records.count())
+        add_to_weekly_counts(records)
+
+    monkeypatch.setattr(prune_consent_records, "add_to_weekly_counts", counted)
+    settings.CONSENT_RECORD_RETENTION_DAYS = 365
+    for day in (7, 8, 9, 14, 15):  # three records in one week, two in the next
+        with time_machine.travel(
+            timezone.make_aware(timezone.datetime(2022, 3, day, 12)), tick=False
+        ):
+            make_consent_record()
+    kept = make_consent_record()
+    call_command("prune_consent_records")
+    assert batch_sizes == [2, 2, 1]
+    assert list(ConsentRecord.objects.all()) == [kept]
+    assert set(WeeklyConsentCount.objects.values_list("week", "count")) == {
+        (timezone.datetime(2022, 3, 7).date(), 3),
+        (timezone.datetime(2022, 3, 14).date(), 2),
+    }
+    call_command("verify_consent_chain")
+
+
 def test_chain_left_after_pruning_is_still_verified(records_old_and_new, capsys):
     call_command("prune_consent_records")
     call_command("verify_consent_chain")

@@ -7,6 +7,8 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
+from django.db.models.signals import post_save
 from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -131,6 +133,25 @@ def test_editor_can_switch_a_script_off(editor_client, make_gated_script):
     assertContains(response, "1 skript stängdes av.")
     script.refresh_from_db()
     assert not script.is_active
+
+
+def test_switching_several_scripts_off_is_all_or_nothing(editor_client, make_gated_script):
+    chatt = make_gated_script("Chatt", src="https://cdn.example.net/chatt.js")
+    kartor = make_gated_script("Kartor")
+
+    def fail_on_kartor(sender, instance, **kwargs):
+        if instance.name == "Kartor":
+            raise DatabaseError("disk I/O error")
+
+    post_save.connect(fail_on_kartor, sender=GatedScript)
+    try:
+        with pytest.raises(DatabaseError):
+            switch(editor_client, "switch_off", chatt, kartor)
+    finally:
+        post_save.disconnect(fail_on_kartor, sender=GatedScript)
+    # Chatt was switched off first, in the same transaction: rolled back with Kartor.
+    chatt.refresh_from_db()
+    assert chatt.is_active
 
 
 def test_editor_sees_a_script_without_a_save_button(editor_client, make_gated_script):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from adda_site.retention import change_in_batches, delete_in_batches
 from comments.models import Comment
 
 
@@ -16,10 +17,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         ip_cutoff = timezone.now() - timedelta(days=settings.COMMENTS_IP_RETENTION_DAYS)
-        forgotten = (
-            Comment.objects.filter(created_at__lt=ip_cutoff).exclude(ip_hash="").update(ip_hash="")
+        forgotten = change_in_batches(
+            Comment.objects.filter(created_at__lt=ip_cutoff).exclude(ip_hash=""),
+            lambda batch: batch.update(ip_hash=""),
         )
-        deleted, _by_model = Comment.objects.past_retention().delete()
+        deleted = delete_in_batches(Comment.objects.past_retention())
         self.stdout.write(
             f"{forgotten} hashed IP addresses forgotten, "
             f"{deleted} rejected or spam comments deleted."

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from adda_site.retention import delete_in_batches
 from pages.models import AccessibilityReport
 
 
@@ -11,7 +12,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        deleted, _by_model = AccessibilityReport.objects.past_retention().delete()
+        deleted = delete_in_batches(AccessibilityReport.objects.past_retention())
         self.stdout.write(
             f"{deleted} accessibility reports unchanged for "
             f"{settings.PAGES_REPORT_RETENTION_DAYS} days deleted."
