@@ -1,3 +1,4 @@
+import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -6,6 +7,10 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
+
+from . import outages
+
+logger = logging.getLogger(__name__)
 
 # Seconds since the epoch, kept in the session.
 LOGGED_IN_AT = "logged_in_at"
@@ -59,3 +64,22 @@ def _stamp(session: SessionBase, *, logged_in_at: float, now: float | None = Non
         logged_in_at + settings.SESSION_COOKIE_AGE, now + settings.ADMIN_IDLE_TIMEOUT_SECONDS
     )
     session.set_expiry(datetime.fromtimestamp(expires_at, tz=UTC))
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that meets a database outage answers with the Swedish 503 page and a
+    Retry-After, not a 500 with its trace; an outage met in a middleware gets the same
+    page from adda_site.views.server_error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, outages.DATABASE_ERRORS):
+            return None
+        # One line a request, without the trace: the cause is the database, not the code.
+        logger.warning("Database unavailable, answered 503 for %s: %s", request.path, exception)
+        return outages.unavailable(request)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from adda_site import views as site_views
 from adda_site.admin_door import AdminSite
 from news import views as news_views
 from news.sitemaps import ArticleSitemap, CategorySitemap, NewsPagesSitemap
@@ -42,10 +43,17 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+# A database outage met outside a view is a 503 too (adda_site.views.server_error).
+handler500 = "adda_site.views.server_error"
+# Too large, too many fields, a host not ours: the Swedish 400 page, without the request.
+handler400 = "adda_site.views.bad_request"
+
 urlpatterns = [
     path("", news_views.home, name="home"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
+    # For load balancers and monitors; not in the sitemap, never cached.
+    path("healthz", site_views.healthz, name="healthz"),
     # Both under /nyheter/, and the first match wins: /nyheter/kategori/kommentarer/ is
     # news's category "kommentarer" and comments' form address of an article "kategori".
     # News first, because no article may have that slug (news.models.RESERVED_SLUGS)

@@ -1,6 +1,7 @@
 import json
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -13,7 +14,12 @@ from .models import BlockedWord, Comment, CommentRules
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ("excerpt", "name", "email", "article", "status", "created_at")
-    list_filter = ("status", ("article", admin.RelatedOnlyFieldListFilter))
+    # "E-mail to the editors not sent yet": what send_comment_notifications will retry.
+    list_filter = (
+        "status",
+        ("article", admin.RelatedOnlyFieldListFilter),
+        "has_unsent_notification",
+    )
     search_fields = ("text", "name", "email")
     list_select_related = ("article",)
     date_hierarchy = "created_at"
@@ -27,6 +33,7 @@ class CommentAdmin(admin.ModelAdmin):
         "moderated_at",
         "spam_reason",
         "replied_at",
+        "has_unsent_notification",
     )
     fields = (
         "article",
@@ -39,6 +46,7 @@ class CommentAdmin(admin.ModelAdmin):
         "spam_reason",
         "reply",
         "replied_at",
+        "has_unsent_notification",
     )
 
     def has_add_permission(self, request):
@@ -112,8 +120,10 @@ class CommentAdmin(admin.ModelAdmin):
     )
     def erase_by_email(self, request, queryset):
         count = 0
-        for email in self._emails(queryset):
-            count += Comment.objects.by_email(email).delete()[0]
+        # All the addresses or none: a data subject's erasure is never left half done.
+        with transaction.atomic():
+            for email in self._emails(queryset):
+                count += Comment.objects.by_email(email).delete()[0]
         self._report(
             request,
             ngettext("%(count)d comment erased.", "%(count)d comments erased.", count),

@@ -44,6 +44,10 @@ class CommentQuerySet(models.QuerySet):
     def mark_spam(self) -> int:
         return self._set_status(Comment.Status.SPAM)
 
+    def awaiting_notification(self):
+        """Comments the editors were to be e-mailed about, whose mail has not gone yet."""
+        return self.filter(has_unsent_notification=True)
+
     def by_email(self, email: str):
         return self.filter(email__iexact=email.strip())
 
@@ -83,6 +87,16 @@ class Comment(models.Model):
         help_text=_("Shown under the comment, marked as a reply from the editors."),
     )
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    # Set when the comment is stored, cleared once the mail has gone: a mail server that
+    # is down, or a worker that stops before sending, leaves it set for the next try.
+    has_unsent_notification = models.BooleanField(
+        _("e-mail to the editors not sent yet"),
+        default=False,
+        help_text=_(
+            "The editors are still to be told about this comment by e-mail: "
+            "send_comment_notifications tries again."
+        ),
+    )
 
     objects = CommentQuerySet.as_manager()
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -51,16 +51,19 @@ def submit_comment(article, data: dict, *, ip_hash: str, honeypot_hit: bool) -> 
             reason = "honeypot"
         elif phrase := spam.blocked_phrase(data["name"], data["text"]):
             reason = f"blocklist: {phrase}"[:100]
+        status = Comment.Status.SPAM if reason else _initial_status(data["email"])
+        notify = status == Comment.Status.PENDING and settings.COMMENTS_NOTIFY_EDITORS
         comment = Comment.objects.create(
             article=article,
             name=data["name"],
             email=data["email"],
             text=data["text"],
-            status=Comment.Status.SPAM if reason else _initial_status(data["email"]),
+            status=status,
             spam_reason=reason,
             ip_hash=ip_hash,
+            has_unsent_notification=notify,
         )
-        if comment.status == Comment.Status.PENDING and settings.COMMENTS_NOTIFY_EDITORS:
+        if notify:
             # robust: a failure to notify never turns the stored comment into an error page.
             transaction.on_commit(lambda: notify_editors(comment), robust=True)
     return comment
@@ -68,7 +71,14 @@ def submit_comment(article, data: dict, *, ip_hash: str, honeypot_hit: bool) -> 
 
 def _in_background(function, *args) -> threading.Thread:
     # The visitor's response does not wait for the mail server.
-    thread = threading.Thread(target=function, args=args, daemon=True)
+    def run():
+        try:
+            function(*args)
+        finally:
+            # The thread's own connection, opened to note that the mail has gone.
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name="editors-mail", daemon=True)
     thread.start()
     return thread
 
@@ -76,9 +86,35 @@ def _in_background(function, *args) -> threading.Thread:
 def notify_editors(comment: Comment) -> threading.Thread | None:
     """Mail the editors about a waiting comment, after it is committed.
 
-    The database is read here, in the committing thread, so the background thread
-    only talks to the mail server and never holds a database connection of its own.
+    The database is read here, in the committing thread; the background thread talks to
+    the mail server and then only notes that the mail has gone.
     """
+    mail = _editors_mail(comment)
+    if mail is None:
+        return None
+    return _in_background(_send_to_editors, comment.pk, *mail)
+
+
+def send_unsent_notifications() -> tuple[int, int]:
+    """Mail the editors about the waiting comments whose mail has not gone yet (the mail
+    server was down or slow, or the worker stopped first): (sent, not sent)."""
+    sent = failed = 0
+    # Comments the editors have moderated since need no mail any more.
+    Comment.objects.awaiting_notification().exclude(status=Comment.Status.PENDING).update(
+        has_unsent_notification=False
+    )
+    for comment in Comment.objects.awaiting_notification().select_related("article"):
+        mail = _editors_mail(comment)
+        if mail is not None and _send_to_editors(comment.pk, *mail):
+            sent += 1
+        else:
+            failed += 1
+    return sent, failed
+
+
+def _editors_mail(comment: Comment) -> tuple[str, str, list[str]] | None:
+    """The subject, body and recipients of the mail about ``comment``; None if no
+    editor has an address (the comment then keeps waiting for its mail)."""
     recipients = list(
         get_user_model()
         .objects.filter(groups__name=groups.EDITORS, is_active=True)
@@ -86,6 +122,7 @@ def notify_editors(comment: Comment) -> threading.Thread | None:
         .values_list("email", flat=True)
     )
     if not recipients:
+        logger.warning("No editor has an e-mail address to be told about comment %s", comment.pk)
         return None
     link = settings.SITE_URL + reverse("admin:comments_comment_change", args=[comment.pk])
     # The editors' mail is in the site's language, whatever the commenter's.
@@ -96,11 +133,21 @@ def notify_editors(comment: Comment) -> threading.Thread | None:
             "A new comment on “%(article)s” is waiting for review.\n\n"
             "Open it in the admin to publish or reject it:\n%(link)s\n"
         ) % {"article": comment.article.title, "link": link}
-    return _in_background(_send_to_editors, comment.pk, subject, body, recipients)
+    return subject, body, recipients
 
 
-def _send_to_editors(comment_pk: int, subject: str, body: str, recipients: list[str]) -> None:
+def _send_to_editors(comment_pk: int, subject: str, body: str, recipients: list[str]) -> bool:
     try:
         send_mail(subject=subject, message=body, from_email=None, recipient_list=recipients)
     except Exception:
-        logger.exception("Could not e-mail the editors about comment %s", comment_pk)
+        logger.exception(
+            "Could not e-mail the editors about comment %s; "
+            "send_comment_notifications will try again",
+            comment_pk,
+        )
+        return False
+    try:
+        Comment.objects.filter(pk=comment_pk).update(has_unsent_notification=False)
+    except DatabaseError:
+        logger.warning("E-mailed the editors about comment %s, but could not note it", comment_pk)
+    return True

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 
 from adda_site.rich_text import TEXT_EXTENSIONS
 
-from .renditions import generate_renditions, picture
+from .renditions import generate_renditions, original, picture
 
 # Articles also have quotes that name the quoted person, and figures from the image bank.
 EDITOR_EXTENSIONS = TEXT_EXTENSIONS | {
@@ -77,11 +77,11 @@ def render_body(body: str) -> str:
             width, height = get_image_dimensions(source)
             if not width:
                 continue
-            generate_renditions(source, width)
+            ready = generate_renditions(source, width)
             markup = render_to_string(
                 "news/_picture.html",
                 {
-                    "picture": picture(source, width, height),
+                    "picture": (picture if ready else original)(source, width, height),
                     "alt": attributes.get("alt", ""),
                     "sizes": "(min-width: 48rem) 44rem, 100vw",
                 },

@@ -15,7 +15,7 @@ from django_prose_editor.fields import ProseEditorField
 
 from . import body as article_body
 from . import search
-from .renditions import Picture, generate_renditions, picture
+from .renditions import Picture, generate_renditions, original, picture
 from .uploads import UploadedImageField
 from .validators import validate_alt_text, validate_image_upload
 
@@ -97,8 +97,9 @@ class ArticleQuerySet(models.QuerySet):
         # Each article is saved, not update()d: a save stamps updated_at (which the
         # sitemap, the feeds and JSON-LD show) and sends the signals that history and
         # cache invalidation listen to. Articles already in that status are left alone.
-        changing = list(self.exclude(status=status))
+        # Read inside the transaction, so another editor's change cannot slip in between.
         with transaction.atomic(using=self.db):
+            changing = list(self.exclude(status=status))
             for article in changing:
                 article.status = status
                 article.save(update_fields=["status", "updated_at"])
@@ -210,6 +211,9 @@ class Article(models.Model):
     )
     hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Whether every rendition of the hero image has been made: until then (and if making
+    # one failed) the page shows the original rather than addresses of missing files.
+    has_hero_renditions = models.BooleanField(default=False, editable=False)
     hero_alt = models.CharField(
         _("alternative text"),
         max_length=250,
@@ -267,11 +271,15 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self.title, exclude_pk=self.pk)
-        previous_slug = (
-            Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        previous = (
+            Article.objects.filter(pk=self.pk).values("slug", "hero_image").first()
             if self.pk
             else None
         )
+        previous_slug = previous and previous["slug"]
+        if not previous or previous["hero_image"] != self.hero_image.name:
+            # A new image has no renditions until they are made below, after the commit.
+            self.has_hero_renditions = False
         # Sanitised here too, so no path around the admin form stores raw HTML.
         self.body = self._meta.get_field("body").sanitize(self.body)
         self.body_html = article_body.render_body(self.body)
@@ -281,7 +289,10 @@ class Article(models.Model):
                 FormerSlug.objects.update_or_create(slug=previous_slug, defaults={"article": self})
             FormerSlug.objects.filter(slug=self.slug).delete()
         if self.hero_image and self.hero_width:
-            generate_renditions(self.hero_image, self.hero_width)
+            ready = generate_renditions(self.hero_image, self.hero_width)
+            if ready != self.has_hero_renditions:
+                self.has_hero_renditions = ready
+                Article.objects.filter(pk=self.pk).update(has_hero_renditions=ready)
 
     def get_absolute_url(self):
         return reverse("news:article", kwargs={"slug": self.slug})
@@ -328,6 +339,8 @@ class Article(models.Model):
     def hero_picture(self) -> Picture | None:
         if not self.hero_image or not self.hero_width:
             return None
+        if not self.has_hero_renditions:
+            return original(self.hero_image, self.hero_width, self.hero_height)
         return picture(self.hero_image, self.hero_width, self.hero_height)
 
     @property

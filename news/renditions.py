@@ -2,18 +2,23 @@
 
 Renditions are generated when an article is saved (imagekit's optimistic
 strategy); building their URLs while a page renders touches neither the disk
-nor the database.
+nor the database. Until they have all been made, or if making one fails, pages
+show the original image instead, so a published article never has a broken one.
 """
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import File
+from django.core.files.storage import default_storage
 from imagekit import ImageSpec
 from imagekit.cachefiles import ImageCacheFile
 from pilkit.processors import ResizeToFit
 
 FORMATS = {"webp": "WEBP", "jpeg": "JPEG"}
+
+logger = logging.getLogger(__name__)
 
 
 class Rendition(ImageSpec):
@@ -52,10 +57,21 @@ def _cache_file(source: File, width: int, image_format: str) -> ImageCacheFile:
     return ImageCacheFile(Rendition(source, width=width, image_format=FORMATS[image_format]))
 
 
-def generate_renditions(source: File, original_width: int) -> None:
-    for width in rendition_widths(original_width):
-        for image_format in FORMATS:
-            _cache_file(source, width, image_format).generate()
+def generate_renditions(source: File, original_width: int) -> bool:
+    """Make the renditions that are missing; False (and the error logged) if one could not
+    be made, in which case pages show the original image (``original``)."""
+    try:
+        for width in rendition_widths(original_width):
+            for image_format in FORMATS:
+                rendition = _cache_file(source, width, image_format)
+                # The storage is asked, not imagekit's note in the cache, which can say that
+                # a rendition exists when it was deleted or its generation failed halfway.
+                if not rendition.storage.exists(rendition.name):
+                    rendition.generate(force=True)
+    except Exception:
+        logger.exception("Could not make the renditions of %s: the original is shown", source.name)
+        return False
+    return True
 
 
 def picture(source: File, original_width: int, original_height: int) -> Picture:
@@ -76,4 +92,18 @@ def picture(source: File, original_width: int, original_height: int) -> Picture:
         largest_jpeg=_cache_file(source, display_width, "jpeg").url,
         width=display_width,
         height=round(original_height * display_width / original_width),
+    )
+
+
+def original(source: File, width: int, height: int) -> Picture:
+    """The uploaded image itself, for when its renditions are not there."""
+    # A model's image knows its storage; an image named in an article's body is a File.
+    url = getattr(source, "storage", default_storage).url(source.name)
+    return Picture(
+        src=url,
+        webp_srcset="",
+        jpeg_srcset="",
+        largest_jpeg=url,
+        width=width,
+        height=height,
     )

@@ -280,3 +280,46 @@ def report_data(form_stamp):
         }
 
     return factory
+
+
+# Faults: the production site with a database that fails on purpose (tests/faults.py)
+
+
+@pytest.fixture(scope="session")
+def postgres_site(tmp_path_factory):
+    """The production site on PostgreSQL reached through a Forwarder, with an editor
+    account ("redaktor"): ``postgres_site.database.close()`` takes the database away."""
+    from faults import POSTGRES, FailingSite, Forwarder, postgres_database, postgres_is_running
+    from production_site import production_site
+
+    if not postgres_is_running():
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    forwarder = Forwarder(POSTGRES)
+    forwarder.open()
+    tmp_path = tmp_path_factory.mktemp("postgres-site")
+    try:
+        with postgres_database() as name:
+            url = f"postgres://postgres@127.0.0.1:{forwarder.port}/{name}"
+            with production_site(tmp_path, DATABASE_URL=url, CONN_MAX_AGE="60") as site:
+                site.manage("shell", "-c", FailingSite.CREATE_EDITOR)
+                yield FailingSite(site.port, forwarder, tmp_path / "gunicorn.log", name)
+    finally:
+        forwarder.close()
+
+
+@pytest.fixture
+def database_down(postgres_site):
+    """Takes the PostgreSQL site's database away when called; it is back after the test."""
+    yield postgres_site.database.close
+    postgres_site.database.open()
+
+
+@pytest.fixture(scope="session")
+def sqlite_site(tmp_path_factory):
+    """The production site on its SQLite file, whose writes wait 0.3 s for a lock."""
+    from faults import FailingSite
+    from production_site import production_site
+
+    tmp_path = tmp_path_factory.mktemp("sqlite-site")
+    with production_site(tmp_path, SQLITE_BUSY_TIMEOUT_MS="300") as site:
+        yield FailingSite(site.port, None, tmp_path / "gunicorn.log", tmp_path / "db.sqlite3")
