@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Early: a database outage met anywhere below answers 503, never a trace.
+    "adda_site.middleware.DatabaseUnavailableMiddleware",
     "consent.middleware.ConsentMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,15 +131,26 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Concurrent readers and one writer without "database is locked" errors.
+    # Concurrent readers and one writer without "database is locked" errors; a write
+    # waits this long for the lock before the visitor gets the 503 page.
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 5,
+        "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
+        # synchronous=FULL: in WAL mode NORMAL does not sync the log on commit, so a power
+        # loss can drop the last committed consent records and comments. FULL syncs on
+        # every commit, about 3 ms more per write on our disk.
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+            f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS};"
         ),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that drops packets would otherwise hold each worker for the
+    # operating system's TCP timeout (minutes) before the 503 page; ?connect_timeout=
+    # in DATABASE_URL overrides it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 
 # Cache
@@ -145,9 +158,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but a dead Redis gives cache misses (and a warning in
+            # the log) instead of errors: the site then runs uncached, slower but correct.
+            "BACKEND": "adda_site.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "adda"),
+            # A Redis that hangs costs a request at most this long, not a worker.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -188,6 +205,14 @@ SERVE_MEDIA = DEBUG
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
+# Anything larger, or with more fields or files, is refused with the 400 page (Django's
+# RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent) before a form reads it. Uploaded
+# files do not count toward the size: it bounds the text fields, of which an article's
+# body in admin is the longest. Admin forms with many categories and inlines send a few
+# hundred fields; no form of ours sends more than one file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # Renditions are generated when an image is saved, never while a page renders.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
@@ -232,6 +257,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "0" if DEBUG else "1") == "1"
+# Load balancers probe app servers over plain HTTP; /healthz says nothing personal.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("SECURE_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
@@ -283,6 +310,9 @@ AXES_VERBOSE = False
 # Staff sessions end SESSION_COOKIE_AGE after logging in however active, and after
 # ADMIN_IDLE_TIMEOUT_SECONDS without a request (adda_site.middleware).
 SESSION_COOKIE_AGE = 8 * 3600
+# Django's database sessions, refusing session cookies Django could not have made (a NUL
+# in one was a server error on PostgreSQL).
+SESSION_ENGINE = "adda_site.sessions"
 ADMIN_IDLE_TIMEOUT_SECONDS = int(os.environ.get("ADMIN_IDLE_TIMEOUT_SECONDS", "3600"))
 
 # Staff also give a code from an authenticator app (django-otp, TOTP) when this is on;
@@ -294,6 +324,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # At DEBUG it writes a template's whole context for each missing variable, the
+        # request's address with its query string (what a visitor searched for) included:
+        # never below INFO, whatever LOG_LEVEL says.
+        "django.template": {"level": "INFO"},
+    },
 }
 
 # Forms
@@ -352,7 +388,12 @@ MAILERS = {
         if DEBUG
         else {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": os.environ.get("EMAIL_HOST", "localhost")},
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                # Seconds to connect and for each answer: a mail server that is down or
+                # hangs never holds a worker for long (comments.submission retries later).
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
+            },
         }
     )
 }

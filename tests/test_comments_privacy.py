@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import DatabaseError
+from django.db.models.signals import pre_delete
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
@@ -191,6 +193,23 @@ def test_old_published_and_waiting_comments_are_kept(article, make_comment, sett
     assert sorted(Comment.objects.values_list("text", flat=True)) == ["Publicerad.", "Väntar."]
 
 
+def test_pruning_more_comments_than_one_batch_handles_them_all(
+    article, make_comment, settings, monkeypatch
+):
+    from adda_site import retention
+
+    monkeypatch.setattr(retention, "BATCH_SIZE", 2)
+    long_ago = timezone.now() - timedelta(days=365)
+    for number in range(5):
+        make_comment(article, f"Skräp {number}.", status=Comment.Status.SPAM, created_at=long_ago)
+        make_comment(article, f"Publicerad {number}.", ip_hash="a" * 64, created_at=long_ago)
+    assert run("prune_comments") == (
+        "5 hashed IP addresses forgotten, 5 rejected or spam comments deleted.\n"
+    )
+    assert Comment.objects.count() == 5
+    assert not Comment.objects.exclude(ip_hash="").exists()
+
+
 def test_pruning_says_what_it_did(article, make_comment):
     long_ago = timezone.now() - timedelta(days=365)
     make_comment(article, ip_hash="a" * 64, created_at=long_ago)
@@ -238,6 +257,27 @@ def test_admin_erases_every_comment_of_the_selected_comments_address(editor_clie
     )
     assertContains(response, "3 kommentarer raderade.")
     assert list(Comment.objects.values_list("text", flat=True)) == ["Bertils."]
+
+
+def test_admin_erasing_two_addresses_is_all_or_nothing(editor_client, annas_comments):
+    selected = Comment.objects.filter(text__in=["Annas första.", "Bertils."])
+    addresses = []
+
+    def fail_on_second_address(sender, instance, **kwargs):
+        addresses.append(instance.email.lower())
+        if len(set(addresses)) > 1:
+            raise DatabaseError("disk I/O error")
+
+    pre_delete.connect(fail_on_second_address, sender=Comment)
+    try:
+        with pytest.raises(DatabaseError):
+            editor_client.post(
+                CHANGELIST,
+                {"action": "erase_by_email", "_selected_action": [c.pk for c in selected]},
+            )
+    finally:
+        pre_delete.disconnect(fail_on_second_address, sender=Comment)
+    assert Comment.objects.count() == 4
 
 
 def test_erased_comments_disappear_from_the_article_page(client, editor_client, annas_comments):

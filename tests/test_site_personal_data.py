@@ -147,6 +147,19 @@ def test_reports_unchanged_for_two_years_are_deleted(db):
     assert list(AccessibilityReport.objects.values_list("problem", flat=True)) == ["Ny."]
 
 
+def test_pruning_more_reports_than_one_batch_deletes_them_all(db, monkeypatch):
+    from adda_site import retention
+
+    monkeypatch.setattr(retention, "BATCH_SIZE", 2)
+    for number in range(5):
+        make_report(problem=f"Gammal {number}.", days_ago=731)
+    make_report(problem="Ny.", days_ago=1)
+    assert run("prune_accessibility_reports")[0] == (
+        "5 accessibility reports unchanged for 730 days deleted.\n"
+    )
+    assert list(AccessibilityReport.objects.values_list("problem", flat=True)) == ["Ny."]
+
+
 def test_report_still_being_handled_is_kept(db):
     report = make_report(problem="Pågår.", days_ago=1000)
     report.status = AccessibilityReport.Status.IN_PROGRESS

@@ -87,8 +87,12 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(db):
         journal_mode = cursor.fetchone()[0]
         cursor.execute("PRAGMA busy_timeout")
         busy_timeout = cursor.fetchone()[0]
+        cursor.execute("PRAGMA synchronous")
+        synchronous = cursor.fetchone()[0]
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert busy_timeout == 5000
+    # 2 is FULL: every commit reaches the disk before it returns.
+    assert synchronous == 2
     # The test database lives in memory, where SQLite keeps its own journal mode.
     assert journal_mode in ("wal", "memory")
 
@@ -99,3 +103,24 @@ def test_every_environment_variable_the_settings_read_is_in_the_readme():
     names = set(re.findall(r'(?:environ\.get|env_list)\("([A-Z_]+)"', settings_source))
     assert len(names) > 20
     assert {name for name in names if f"`{name}`" not in readme} == set()
+
+
+@pytest.mark.skipif(os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="SQLite only")
+def test_sqlite_file_database_syncs_every_commit_to_disk(tmp_path):
+    # The test database lives in memory: a real file shows the journal mode too.
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('PRAGMA journal_mode')\n"
+        "    print(cursor.fetchone()[0])\n"
+        "    cursor.execute('PRAGMA synchronous')\n"
+        "    print(cursor.fetchone()[0])",
+        SECRET_KEY=PRODUCTION_KEY,
+        SITE_URL="https://nyheter.example.se",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["wal", "2"]
