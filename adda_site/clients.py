@@ -38,10 +38,8 @@ def client_ip(request: HttpRequest) -> str:
     """REMOTE_ADDR, or the nearest address a trusted proxy reports in X-Forwarded-For."""
     address = request.META.get("REMOTE_ADDR", "")
     networks = trusted_networks()
-    if not networks:
-        _warn_if_behind_an_untrusted_local_proxy(address)
-        return address
     if not _is_trusted(address, networks):
+        _warn_if_behind_an_untrusted_local_proxy(address)
         return address
     # Walk from the nearest hop outwards and stop at the first one we do not run.
     hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
@@ -84,7 +82,8 @@ def _warn_if_behind_an_untrusted_local_proxy(address: str) -> None:
     if is_loopback:
         _warned = True
         logger.warning(
-            "Requests arrive from %s but TRUSTED_PROXIES is empty: behind a reverse proxy "
-            "every visitor shares one address and one rate limit. Set TRUSTED_PROXIES.",
+            "Requests arrive from %s, which TRUSTED_PROXIES does not name: behind a reverse "
+            "proxy every visitor shares one address, one rate limit and one login lockout. "
+            "Add the proxy's address to TRUSTED_PROXIES.",
             address,
         )

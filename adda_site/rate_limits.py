@@ -50,6 +50,10 @@ def _count_in_cache(key: str, seconds: int) -> tuple[int, float]:
         # The key expires with the window; its value is how many requests it has seen.
         cache.add(key, 0, timeout=seconds)
         count = cache.incr(key)
+        if count == 1:
+            # The first request of a window; also the case where the key expired between
+            # incr's existence check and INCR, which then made a key without an expiry.
+            cache.touch(key, seconds)
         return count, time.time() + (cache.ttl(key) if hasattr(cache, "ttl") else seconds)
     except ValueError:  # expired between add and incr: a new window
         return 0, time.time()

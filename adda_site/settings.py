@@ -1,5 +1,6 @@
 """Settings for the news site: one file, configured by environment variables (see README)."""
 
+import ipaddress
 import os
 import sys
 from datetime import timedelta
@@ -233,6 +234,11 @@ USE_TZ = True
 # Addresses and CIDR ranges of our own reverse proxies, whose X-Forwarded-For we believe
 # (adda_site.clients). COMMENTS_TRUSTED_PROXIES is its former name.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES") or env_list("COMMENTS_TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        sys.exit(f"Configuration error: TRUSTED_PROXIES has {_proxy!r}, not an address or range.")
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -39,6 +39,10 @@ def _initial_status(email: str) -> str:
 def submit_comment(article, data: dict, *, ip_hash: str, honeypot_hit: bool) -> Comment:
     """Store a valid comment once; the same text twice on one article is kept once."""
     with transaction.atomic():
+        # Comments on one article are stored one at a time, so that two copies of a
+        # double-clicked form cannot both pass the check below (PostgreSQL reads under
+        # READ COMMITTED; SQLite's IMMEDIATE transactions serialise writers already).
+        list(type(article).objects.select_for_update().filter(pk=article.pk).values("pk"))
         # The same person sending the same text again (a double click, a reload), not
         # another visitor who happens to write the same words.
         duplicate = Comment.objects.filter(

@@ -6,6 +6,7 @@ change at once; with the local-memory cache the short timeout bounds staleness.
 """
 
 import json
+import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -19,6 +20,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import CookieCategory, GatedScript, PolicyText, PolicyVersion, canonical_sha256
+
+logger = logging.getLogger(__name__)
 
 CACHE_KEY = "consent:policy"
 CACHE_TIMEOUT = 60
@@ -215,7 +218,19 @@ def _version_texts_sha256(policy: Policy) -> str:
 def _load() -> Policy:
     version = current_version()
     policy = _policy(version.number, version.change_note)
-    if _version_texts_sha256(policy) != version.texts.sha256:
+    texts_sha256 = _version_texts_sha256(policy)
+    if texts_sha256 == version.texts.sha256:
+        return policy
+    if PolicyVersion.objects.filter(texts__sha256=texts_sha256).exists():
+        # The texts of an earlier version: this worker runs older code or settings than
+        # the one that published the latest (a rolling deploy). Publishing them again
+        # would make the servers take turns asking every visitor again.
+        logger.warning(
+            "The cookie policy texts are those of a version before %s: no new version is "
+            "published (a change undone, or a server on older code during a deploy).",
+            version.number,
+        )
+    else:
         # Categories, cookies or scripts have changed since the version was published
         # (a script switched on, a cookie added, MATOMO_URL set): a choice given on the
         # old texts no longer holds, so a new version asks everyone again.

@@ -31,7 +31,8 @@ def without_metadata(upload: File) -> ContentFile:
     upload.seek(0)
     try:
         with PillowImage.open(upload) as image:
-            image_format = image.format
+            # A JPEG with extra frames (MPO) is stored as its first frame, the photo.
+            image_format = "JPEG" if image.format == "MPO" else image.format
             kept = {key: image.info[key] for key in KEPT_INFO if image.info.get(key)}
             # Applies the EXIF orientation, so the image stays the way the camera showed it
             # once the orientation tag is gone.

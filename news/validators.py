@@ -53,6 +53,10 @@ def validate_image_upload(file) -> None:
         # Reads the header only; verify() checks the rest without decoding the pixels.
         with PillowImage.open(file) as image:
             image_format, (width, height) = image.format, image.size
+            # Pillow calls a JPEG with extra frames (a camera's preview, a phone's depth
+            # map) MPO; the first frame is the photo.
+            if image_format == "MPO":
+                image_format = "JPEG"
             if image_format != IMAGE_FORMATS.get(extension):
                 raise not_usable
             if width * height > settings.NEWS_IMAGE_MAX_PIXELS:

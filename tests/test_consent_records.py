@@ -400,3 +400,41 @@ def test_new_cookie_in_a_category_publishes_a_version_and_asks_again(client, cho
 
     assertContains(client.get("/"), "Vi använder cookies")
     assert current_policy().version == 2
+
+
+def test_keyed_record_rewritten_as_a_plain_one_is_caught(make_consent_record, record_key):
+    make_consent_record()
+    last = make_consent_record()
+    # Someone without the key changes the last record and rehashes it as a plain one:
+    # the chain still links, and the plain hash matches its new content.
+    last.hash_method = ConsentRecord.HashMethod.SHA256
+    last.choices = {"nodvandiga": True, "statistik": True}
+    ConsentRecord.objects.filter(pk=last.pk).update(
+        hash_method=last.hash_method,
+        choices=last.choices,
+        record_hash=canonical_sha256(last.content()),
+    )
+
+    with pytest.raises(CommandError, match=f"Record {last.pk} is not keyed"):
+        call_command("verify_consent_chain")
+
+
+def test_texts_of_an_earlier_version_publish_no_new_one(db):
+    statistik = CookieCategory.objects.get(slug="statistik")
+    statistik.cookies.create(name="_pk_a", provider="Matomo", purpose="Besök.", duration="1 dag")
+    forget_policy()
+    earlier = current_policy().version
+    cookie = statistik.cookies.create(
+        name="_pk_b", provider="Matomo", purpose="Besök.", duration="1 dag"
+    )
+    forget_policy()
+    latest = current_policy().version
+    assert latest == earlier + 1
+
+    # The texts go back to the earlier version's, as on a server still running the older
+    # code during a deploy: the servers must not take turns publishing.
+    cookie.delete()
+    forget_policy()
+
+    assert current_policy().version == latest
+    assert PolicyVersion.objects.count() == latest

@@ -21,6 +21,16 @@ class Command(BaseCommand):
                     f"Record {record.pk} does not follow the record before it: a record has "
                     "been removed or moved, and the chain is broken."
                 )
+            # Once records are keyed, a plain one after them is a keyed record someone
+            # rewrote without the key (the method is stored beside the hash it names).
+            if (
+                by_method.get(ConsentRecord.HashMethod.HMAC_SHA256)
+                and record.hash_method != ConsentRecord.HashMethod.HMAC_SHA256
+            ):
+                raise CommandError(
+                    f"Record {record.pk} is not keyed although records before it are: it has "
+                    "been rewritten."
+                )
             try:
                 expected = record.compute_hash()
             except ImproperlyConfigured as error:
