@@ -80,6 +80,11 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, outages.DATABASE_ERRORS):
             return None
-        # One line a request, without the trace: the cause is the database, not the code.
-        logger.warning("Database unavailable, answered 503 for %s: %s", request.path, exception)
+        if outages.is_outage(exception):
+            # One line a request, without the trace: the cause is the database, not the code.
+            logger.warning("Database unavailable, answered 503 for %s: %s", request.path, exception)
+        else:
+            # Not the database being away: a bug or a missing migration, with its trace
+            # for whoever reads the errors. The visitor still gets the 503 page.
+            logger.error("Database error, answered 503 for %s", request.path, exc_info=exception)
         return outages.unavailable(request)

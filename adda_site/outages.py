@@ -12,6 +12,25 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
 
 
+# What the database drivers say when the database is away or busy, rather than when the
+# code or the schema is wrong ("no such column" after a deploy without migrate).
+OUTAGE_MESSAGES = (
+    "database is locked",
+    "connection",
+    "could not connect",
+    "timeout",
+    "timed out",
+    "server closed",
+    "terminating",
+    "the database system is",
+)
+
+
+def is_outage(error: Exception) -> bool:
+    message = str(error).lower()
+    return isinstance(error, InterfaceError) or any(text in message for text in OUTAGE_MESSAGES)
+
+
 def unavailable(
     request: HttpRequest, template: str = "503.html", context: dict | None = None
 ) -> HttpResponse:

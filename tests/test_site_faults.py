@@ -485,3 +485,24 @@ def test_body_image_whose_renditions_cannot_be_made_is_shown_as_the_original(
     page = client.get(article.get_absolute_url())
 
     assertContains(page, f'<img src="{image.file.url}" width="1000" height="600" alt="Båthamnen"')
+
+
+def test_a_database_error_that_is_not_an_outage_is_logged_with_its_trace(rf, caplog):
+    from django.db import OperationalError
+
+    from adda_site.middleware import DatabaseUnavailableMiddleware
+
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+    request = rf.get("/nyheter/")
+    with caplog.at_level("WARNING", logger="adda_site.middleware"):
+        missing_column = middleware.process_exception(
+            request, OperationalError("no such column: news_article.new_field")
+        )
+        locked = middleware.process_exception(request, OperationalError("database is locked"))
+
+    assert missing_column.status_code == locked.status_code == 503
+    levels = {record.getMessage().split(",")[0]: record for record in caplog.records}
+    assert levels["Database error"].levelname == "ERROR"
+    assert levels["Database error"].exc_info
+    assert levels["Database unavailable"].levelname == "WARNING"
+    assert not levels["Database unavailable"].exc_info
