@@ -376,6 +376,43 @@ class ConsentRecord(models.Model):
         return sorted(slug for slug, allowed in self.choices.items() if allowed)
 
 
+class ChainStart(models.Model):
+    """Where the consent chain starts once the retention rule has deleted its oldest
+    records: the hash of the last record deleted, which the oldest record left must
+    name as its predecessor. Keyed like the records, so that someone who deletes more
+    records from the start cannot move it without the key."""
+
+    last_deleted_hash = models.CharField(_("hash of the last record deleted"), max_length=64)
+    deleted_count = models.PositiveBigIntegerField(_("records deleted"), default=0)
+    seal = models.CharField(_("seal"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("start of the consent chain")
+        verbose_name_plural = _("start of the consent chain")
+
+    def __str__(self):
+        return self.last_deleted_hash[:12]
+
+    def compute_seal(self) -> str:
+        key = settings.CONSENT_RECORD_KEY
+        if not key:
+            return ""
+        message = f"{self.last_deleted_hash}:{self.deleted_count}".encode()
+        return hmac.new(key.encode(), message, "sha256").hexdigest()
+
+    @classmethod
+    def move_past(cls, records) -> None:
+        """Record that ``records`` (the oldest of the chain) are being deleted."""
+        last = records.order_by("-id").values_list("record_hash", flat=True).first()
+        if last is None:
+            return
+        start = cls.objects.select_for_update().first() or cls(last_deleted_hash="")
+        start.last_deleted_hash = last
+        start.deleted_count += records.count()
+        start.seal = start.compute_seal()
+        start.save()
+
+
 class WeeklyConsentCount(models.Model):
     """Counts that outlive the records they summarise when old records are deleted."""
 

@@ -10,6 +10,7 @@ from pytest_django.asserts import assertContains
 
 from consent.cookie import SALT
 from consent.models import (
+    ChainStart,
     ConsentRecord,
     CookieCategory,
     PolicyText,
@@ -438,3 +439,24 @@ def test_texts_of_an_earlier_version_publish_no_new_one(db):
 
     assert current_policy().version == latest
     assert PolicyVersion.objects.count() == latest
+
+
+def test_oldest_records_deleted_outside_the_retention_rule_break_the_chain(make_consent_record):
+    oldest = make_consent_record()
+    make_consent_record()
+    ConsentRecord.objects.filter(pk=oldest.pk).delete()
+
+    with pytest.raises(CommandError, match="does not follow"):
+        call_command("verify_consent_chain")
+
+
+def test_chain_start_moved_without_the_key_is_caught(records_old_and_new, record_key):
+    call_command("prune_consent_records")
+    call_command("verify_consent_chain")
+    # Someone deletes the next record too and moves the start past it.
+    newest = ConsentRecord.objects.get()
+    ConsentRecord.objects.filter(pk=newest.pk).delete()
+    ChainStart.objects.update(last_deleted_hash=newest.record_hash)
+
+    with pytest.raises(CommandError, match="start of the chain has been changed"):
+        call_command("verify_consent_chain")

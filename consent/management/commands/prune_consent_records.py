@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from adda_site.retention import delete_in_batches
-from consent.models import ConsentRecord, WeeklyConsentCount
+from consent.models import ChainStart, ConsentRecord, WeeklyConsentCount
 
 
 def add_to_weekly_counts(records) -> None:
@@ -22,6 +22,11 @@ def add_to_weekly_counts(records) -> None:
         WeeklyConsentCount.objects.filter(pk=weekly.pk).update(count=F("count") + row["count"])
 
 
+def count_and_move_the_chain_start(records) -> None:
+    add_to_weekly_counts(records)
+    ChainStart.move_past(records)
+
+
 class Command(BaseCommand):
     help = "Deletes consent records older than the retention period, keeping weekly counts."
 
@@ -31,6 +36,6 @@ class Command(BaseCommand):
         # leaves no record counted twice, and none deleted without being counted.
         deleted = delete_in_batches(
             ConsentRecord.objects.filter(created_at__lt=cutoff),
-            before_delete=add_to_weekly_counts,
+            before_delete=count_and_move_the_chain_start,
         )
         self.stdout.write(f"{deleted} consent records older than {cutoff:%Y-%m-%d} deleted.")

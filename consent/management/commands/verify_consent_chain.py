@@ -1,7 +1,7 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from consent.models import ConsentRecord
+from consent.models import ChainStart, ConsentRecord
 
 
 class Command(BaseCommand):
@@ -11,12 +11,17 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        previous_hash, checked, by_method = None, 0, {}
+        start = ChainStart.objects.first()
+        if start and start.seal != start.compute_seal():
+            raise CommandError("The start of the chain has been changed after pruning.")
+        # The oldest record names the last record the retention rule deleted, or none.
+        previous_hash = start.last_deleted_hash if start else ""
+        checked, by_method = 0, {}
         records = ConsentRecord.objects.select_related("policy_version", "texts").order_by("id")
         for record in records.iterator(chunk_size=2000):
-            # The oldest record left may follow records removed by the retention rule;
-            # any later gap or swap breaks the link to the record before.
-            if previous_hash is not None and record.previous_hash != previous_hash:
+            # A record removed anywhere, the oldest included, or two swapped, breaks the
+            # link to the record before.
+            if record.previous_hash != previous_hash:
                 raise CommandError(
                     f"Record {record.pk} does not follow the record before it: a record has "
                     "been removed or moved, and the chain is broken."
