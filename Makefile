@@ -8,7 +8,7 @@ PYTHON ?= $(shell for p in python$$(cat .python-version 2>/dev/null) python3.13 
 	&& { echo $$p; break; }; done)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test test-fast loadtest lint audit format messages clean
+.PHONY: run test test-fast loadtest bench lint audit format messages clean
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (see .python-version)."; exit 1; }
@@ -42,6 +42,11 @@ test-fast: $(BIN)/.installed
 LOADTEST_SECONDS ?= 60
 loadtest: $(BIN)/.installed
 	DATABASE_URL='$(DATABASE_URL)' LOADTEST_SECONDS='$(LOADTEST_SECONDS)' $(BIN)/python -m loadtest.run
+
+# Requests/s, p50 and p99 of anonymous pages under wrk, against production gunicorn on
+# SQLite with 2,000 articles (see loadtest/bench.py); needs wrk (apt-get install wrk).
+bench: $(BIN)/.installed
+	$(BIN)/python -m loadtest.bench
 
 # The pre-commit hooks (django-upgrade, ruff, djade) over every file: fails, showing the
 # diff, if any of them had to change one.
