@@ -68,17 +68,13 @@ class StampedForm(forms.Form):
     """A signed time stamp of when the form was shown, checked when it comes back.
 
     ``stamp_target`` names what the form is for (``news.article:12``), so that a stamp
-    cannot be collected once and reused on every other form. Subclasses set the limits
-    and may word the refusals for what the form sends.
+    cannot be collected once and reused on every other form. Subclasses word the
+    refusals for what the form sends.
     """
 
-    stamp_refusals = {
-        "too_fast": _("That was quick! Please check the form and send it again."),
-        "too_old": _(
-            "The form had been open for too long. Your text is kept: please send it again."
-        ),
-        "invalid": _("Please send the form again."),
-    }
+    # What the visitor is told, by reason ("too_fast", "too_old", "invalid"), in the
+    # words of what the form sends: each form sets its own.
+    stamp_refusals: dict[str, str]
 
     # Not required: a missing stamp is refused in clean() with a message the visitor sees,
     # which an error on a hidden field would not give.
