@@ -248,6 +248,9 @@ def current_policy() -> Policy:
     policy = cache.get(key)
     if policy is None:
         policy = _load()
+        # Computed before it is cached, so that every request reading it gets it with
+        # the policy instead of hashing the texts again.
+        policy.texts_sha256  # noqa: B018
         cache.set(key, policy, CACHE_TIMEOUT)
     return policy
 

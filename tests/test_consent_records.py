@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import signing
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
@@ -460,3 +461,13 @@ def test_chain_start_moved_without_the_key_is_caught(records_old_and_new, record
 
     with pytest.raises(CommandError, match="start of the chain has been changed"):
         call_command("verify_consent_chain")
+
+
+def test_cached_policy_carries_its_texts_hash(db):
+    forget_policy()
+    current_policy()
+
+    from consent.policy import CACHE_KEY
+
+    cached = cache.get(f"{CACHE_KEY}:sv")
+    assert cached.__dict__["texts_sha256"] == cached.texts_sha256
