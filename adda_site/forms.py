@@ -47,6 +47,16 @@ def make_stamp(target: str) -> str:
     return signing.dumps([time.time(), target], salt=STAMP_SALT)
 
 
+def stamp_target(stamp: str) -> str | None:
+    """What a stamp was made for (whatever its age), or None if it is not one of ours: the
+    page cache renews the stamps of the pages it stores."""
+    try:
+        _issued, target = signing.loads(stamp, salt=STAMP_SALT)
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    return target if isinstance(target, str) else None
+
+
 def check_stamp(stamp: str, *, target: str, min_seconds: float, max_seconds: float) -> None:
     """Refuse a form sent faster than a person types, one left open too long, or one
     whose stamp was made for another form."""

@@ -85,6 +85,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages, feeds and the sitemap gzipped (with Django's "Heal the Breach" padding);
+    # static files come precompressed from WhiteNoise, above it.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Early: a database outage met anywhere below answers 503, never a trace.
     "adda_site.middleware.DatabaseUnavailableMiddleware",
@@ -92,6 +95,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Anonymous pages from the shared cache: below what writes each response's CSRF
+    # cookie, nonce and consent policy, above all that a cached page does not need.
+    "adda_site.page_cache.PageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "adda_site.middleware.session_limits",
     "django_otp.middleware.OTPMiddleware",
@@ -127,7 +133,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # Each worker keeps its connection (checked before reuse) instead of opening one,
+        # and on SQLite running the PRAGMAs below, for every request.
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
         conn_health_checks=True,
     )
 }
@@ -135,7 +143,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent readers and one writer without "database is locked" errors; a write
     # waits this long for the lock before the visitor gets the 503 page.
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "5000"))
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
@@ -179,6 +186,13 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
+
+# Anonymous pages, feeds and the sitemap are kept this long at most (adda_site.page_cache);
+# every edit makes them fresh at once, so this only bounds what a lost invalidation
+# could cost. 0 turns the page cache off (conditional requests still work).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# A page a browser kept is sent again after this long, with a new comment form stamp.
+PAGE_CACHE_STAMP_SECONDS = 3600
 
 # Static and media
 

@@ -10,6 +10,7 @@ from django.views.static import serve
 
 from adda_site import views as site_views
 from adda_site.admin_door import AdminSite
+from adda_site.page_cache import cached_for_visitors
 from news import views as news_views
 from news.sitemaps import ArticleSitemap, CategorySitemap, NewsPagesSitemap
 from pages.sitemaps import PageSitemap
@@ -49,8 +50,13 @@ handler500 = "adda_site.views.server_error"
 handler400 = "adda_site.views.bad_request"
 
 urlpatterns = [
-    path("", news_views.home, name="home"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("", cached_for_visitors(news_views.home), name="home"),
+    path(
+        "sitemap.xml",
+        cached_for_visitors(sitemap, per_visitor=False, query={"p": r"[1-9][0-9]{0,3}"}),
+        {"sitemaps": sitemaps},
+        name="sitemap",
+    ),
     path("robots.txt", robots_txt, name="robots"),
     # For load balancers and monitors; not in the sitemap, never cached.
     path("healthz", site_views.healthz, name="healthz"),

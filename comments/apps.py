@@ -7,4 +7,15 @@ class CommentsConfig(AppConfig):
     verbose_name = _("comments")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from adda_site import page_cache
+
+        from .models import Comment, CommentRules
+        from .submission import next_comments_closing
+
+        # A comment waiting for moderation shows nowhere; one published at once does.
+        page_cache.refresh_on_change(
+            Comment,
+            when=lambda comment, created: not created or comment.status == Comment.Status.PUBLISHED,
+        )
+        page_cache.refresh_on_change(CommentRules)
+        page_cache.on_schedule(next_comments_closing)

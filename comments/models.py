@@ -3,10 +3,11 @@ import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from adda_site import page_cache
 
 # Control characters and the Unicode bidirectional overrides and isolates, which
 # can make a name display as something else than what was typed.
@@ -33,7 +34,11 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status=Comment.Status.PENDING)
 
     def _set_status(self, status) -> int:
-        return self.update(status=status, moderated_at=timezone.now())
+        changed = self.update(status=status, moderated_at=timezone.now())
+        if changed:
+            # update() sends no signal: the pages showing comments are made fresh here.
+            page_cache.pages_changed()
+        return changed
 
     def publish(self) -> int:
         return self._set_status(Comment.Status.PUBLISHED)
@@ -159,15 +164,10 @@ class CommentRules(models.Model):
 
     @classmethod
     def current_text(cls) -> str:
-        """The rules shown next to every comment form; cached until they are edited
-        (comments.signals forgets them on every save and delete)."""
-        text = cache.get(cls.CACHE_KEY)
-        if text is None:
-            rules = cls.objects.order_by("-updated_at").first()
-            text = rules.text if rules else ""
-            cache.set(cls.CACHE_KEY, text, None)
-        return text
+        """The rules shown next to every comment form."""
 
-    @classmethod
-    def forget_cached(cls) -> None:
-        cache.delete(cls.CACHE_KEY)
+        def newest() -> str:
+            rules = cls.objects.order_by("-updated_at").first()
+            return rules.text if rules else ""
+
+        return page_cache.remember(cls.CACHE_KEY, newest)

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from adda_site import groups
+from news.models import Article
 
 from . import spam
 from .models import Comment
@@ -25,6 +26,20 @@ def comments_open(article) -> bool:
         return False
     days = settings.COMMENTS_CLOSE_AFTER_DAYS
     return not days or article.published_at > timezone.now() - timedelta(days=days)
+
+
+def next_comments_closing(now):
+    """When the next article's comments close by themselves (COMMENTS_CLOSE_AFTER_DAYS)."""
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    if not days:
+        return None
+    oldest_open = (
+        Article.objects.filter(comments_enabled=True, published_at__gt=now - timedelta(days=days))
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return oldest_open and oldest_open + timedelta(days=days)
 
 
 def _initial_status(email: str) -> str:

@@ -36,6 +36,16 @@ class Consent:
     def shows_banner(self) -> bool:
         return not self.is_current and not self.gpc
 
+    @property
+    def page_cache_bucket(self) -> str:
+        """All that a public page shows differently for this choice (the banner, the
+        scripts that may run): visitors in one bucket share cached pages, whatever
+        their cookie says besides (adda_site.page_cache). A visitor asked again after
+        a change is told what changed, which one asked for the first time is not."""
+        asked_again = not self.is_current and self.consent_id is not None
+        states = f"{int(self.is_current)}{int(self.gpc)}{int(asked_again)}"
+        return f"{states}.{'.'.join(sorted(self.allowed))}"
+
 
 def _read_cookie(request) -> dict | None:
     value = request.COOKIES.get(settings.CONSENT_COOKIE_NAME)

@@ -1,8 +1,8 @@
 """The cookie policy in force: categories, declared cookies, gated scripts, version, texts.
 
-Read on every page, so it is kept in the cache and dropped whenever an editor
-changes any part of it (see signals.py). With REDIS_URL every worker sees the
-change at once; with the local-memory cache the short timeout bounds staleness.
+Read on every page, so it is kept in the shared cache under the page generation,
+which moves whenever an editor changes any part of it (consent.apps): every worker
+and app server reads the new policy on its next request.
 """
 
 import json
@@ -12,19 +12,19 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from adda_site import page_cache
+
 from .models import CookieCategory, GatedScript, PolicyText, PolicyVersion, canonical_sha256
 
 logger = logging.getLogger(__name__)
 
 CACHE_KEY = "consent:policy"
-CACHE_TIMEOUT = 60
 
 
 @dataclass(frozen=True)
@@ -244,19 +244,20 @@ def _load() -> Policy:
 
 
 def current_policy() -> Policy:
-    key = f"{CACHE_KEY}:{get_language()}"
-    policy = cache.get(key)
-    if policy is None:
+    def load() -> Policy:
         policy = _load()
         # Computed before it is cached, so that every request reading it gets it with
         # the policy instead of hashing the texts again.
         policy.texts_sha256  # noqa: B018
-        cache.set(key, policy, CACHE_TIMEOUT)
-    return policy
+        return policy
+
+    # Every edit of the policy's parts moves the page generation (consent.apps).
+    return page_cache.remember(f"{CACHE_KEY}:{get_language()}", load)
 
 
 def forget_policy() -> None:
-    cache.delete_many([f"{CACHE_KEY}:{code}" for code, _name in settings.LANGUAGES])
+    """The policy is read again from the database on the next request."""
+    page_cache.pages_changed()
 
 
 def current_version() -> PolicyVersion:

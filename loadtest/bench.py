@@ -3,12 +3,15 @@
     python -m loadtest.bench
 
 Builds a SQLite database with BENCH_ARTICLES articles (2,000) and 200 published comments
-on the measured article, serves it with gunicorn (two sync workers, DEBUG off) on
-127.0.0.1, and measures with wrk at 16 connections, in interleaved rounds so that the
-ratios hold on a noisy machine: an article, /nyheter/ page 1 and page 50, a search, and
-/robots.txt as the floor (a small fixed answer through the whole middleware stack). It
-prints requests/s, p50, p99 and errors for each, each one's ratio to the floor, and then
-the memory (RSS) of a worker after 10,000 and 20,000 more requests.
+and 5 categories on the measured article, serves it with gunicorn (two sync workers, DEBUG
+off) on 127.0.0.1 twice, with the page cache and without (PAGE_CACHE_SECONDS=0), and
+measures with wrk at 16 connections, asking for gzip as browsers do, in interleaved rounds
+so that the ratios hold on a noisy machine: the article from the cache and rendered,
+/nyheter/ page 1 and page 50 and a search (rendered), and /robots.txt as the floor (a small
+fixed answer from a Django view through the whole middleware stack). It prints requests/s,
+p50, p99 and errors for each, each one's ratio to the floor, the memory (RSS) of the
+workers after 10,000 and 20,000 more rendered article requests, and whether the targets of
+issue 11 are met.
 """
 
 import os
@@ -61,18 +64,25 @@ Comment.objects.bulk_create(
 )
 """
 
+ARTICLE = "/nyheter/nyhet-0/"
+# (server, path): "cached" runs with the page cache, "rendered" with it off.
 PAGES = {
-    "article": "/nyheter/nyhet-0/",
-    "list page 1": "/nyheter/",
-    "list page 50": "/nyheter/?sida=50",
-    "search": "/nyheter/sok/?q=samarbete",
-    "floor (robots.txt)": "/robots.txt",
+    "article, cached": ("cached", ARTICLE),
+    "article, rendered": ("rendered", ARTICLE),
+    "list page 1": ("rendered", "/nyheter/"),
+    "list page 50": ("rendered", "/nyheter/?sida=50"),
+    "search": ("rendered", "/nyheter/sok/?q=samarbete"),
+    "floor (robots.txt)": ("cached", "/robots.txt"),
 }
+FLOOR = "floor (robots.txt)"
+# Wagtail 8 serving an article on this kind of machine (issue 11).
+WAGTAIL_ARTICLE_RATE = 200
 
 
 def wrk(url: str, seconds: int) -> dict:
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+        + ["-H", "Accept-Encoding: gzip, deflate, br", url],
         capture_output=True,
         text=True,
         timeout=seconds + 30,
@@ -125,35 +135,69 @@ def main() -> int:
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
         manage(env, "shell", "-c", FILL.replace("ARTICLE_COUNT", str(ARTICLES)))
-        port = free_port()
-        with gunicorn(env, port=port, log_path=directory / "gunicorn.log") as server:
-            base = f"http://{HOST}:{port}"
-            for path in PAGES.values():  # warm up: caches, imports, connections
-                wrk(base + path, 1)
+        cached_port, rendered_port = free_port(), free_port()
+        with (
+            gunicorn(env, port=cached_port, log_path=directory / "cached.log"),
+            gunicorn(
+                env | {"PAGE_CACHE_SECONDS": "0"},
+                port=rendered_port,
+                log_path=directory / "rendered.log",
+            ) as rendered_server,
+        ):
+            bases = {
+                "cached": f"http://{HOST}:{cached_port}",
+                "rendered": f"http://{HOST}:{rendered_port}",
+            }
+            urls = {name: bases[server] + path for name, (server, path) in PAGES.items()}
+            for url in urls.values():  # warm up: caches, imports, connections
+                wrk(url, 1)
             results = {name: [] for name in PAGES}
             for _round in range(ROUNDS):
-                for name, path in PAGES.items():
-                    results[name].append(wrk(base + path, SECONDS))
+                for name, url in urls.items():
+                    results[name].append(wrk(url, SECONDS))
             best = {name: max(runs, key=lambda r: r["rate"]) for name, runs in results.items()}
-            floor = best["floor (robots.txt)"]["rate"] or 1.0
+            errors = {name: sum(run["errors"] for run in runs) for name, runs in results.items()}
+            floor = best[FLOOR]["rate"] or 1.0
             print(f"\nwrk, {CONNECTIONS} connections, best of {ROUNDS} rounds of {SECONDS} s:")
             header = ("page", "req/s", "p50 ms", "p99 ms", "errors", "of floor")
             print("{:<20} {:>9} {:>8} {:>8} {:>7} {:>9}".format(*header))
             for name, result in best.items():
-                errors = sum(run["errors"] for run in results[name])
                 print(
                     f"{name:<20} {result['rate']:>9.1f} {result['p50']:>8.2f} "
-                    f"{result['p99']:>8.2f} {errors:>7} {result['rate'] / floor:>8.0%}"
+                    f"{result['p99']:>8.2f} {errors[name]:>7} {result['rate'] / floor:>8.0%}"
                 )
-            article = base + PAGES["article"]
-            served = 0
+            served, memory = 0, []
             for _half in range(2):
-                # About 10,000 more requests to the article (wrk stops on time, not count),
-                # bounded to a minute while the article is slow.
-                seconds = min(60, max(2, round(10_000 / max(best["article"]["rate"], 1))))
-                served += round(wrk(article, seconds)["rate"] * seconds)
-                sizes = ", ".join(f"{size:.0f}" for size in worker_rss_mb(server.pid))
-                print(f"worker RSS after about {served:,} more article requests: {sizes} MB")
+                # About 10,000 more rendered article requests (wrk stops on time, not
+                # count), bounded to a minute each while the article is slow.
+                rate = max(best["article, rendered"]["rate"], 1)
+                seconds = min(60, max(2, round(10_000 / rate)))
+                served += round(wrk(urls["article, rendered"], seconds)["rate"] * seconds)
+                memory.append(worker_rss_mb(rendered_server.pid))
+                sizes = ", ".join(f"{size:.0f}" for size in memory[-1])
+                print(f"worker RSS after about {served:,} more rendered articles: {sizes} MB")
+
+            list_ratio = best["list page 50"]["rate"] / (best["list page 1"]["rate"] or 1.0)
+            growth = max(b - a for a, b in zip(*memory, strict=True))
+            targets = [
+                (
+                    "cached article >= 50 % of the floor",
+                    best["article, cached"]["rate"] / floor >= 0.5,
+                ),
+                (
+                    f"rendered article >= 2 x Wagtail ({2 * WAGTAIL_ARTICLE_RATE} req/s)",
+                    best["article, rendered"]["rate"] >= 2 * WAGTAIL_ARTICLE_RATE,
+                ),
+                (f"list page 50 within 20 % of page 1 ({list_ratio:.0%})", list_ratio >= 0.8),
+                ("no errors", not any(errors.values())),
+                (
+                    f"worker RSS under 120 MB and flat (grew {growth:.1f} MB)",
+                    max(memory[-1]) < 120 and growth < 5,
+                ),
+            ]
+            print("\nTargets (issue 11):")
+            for label, met in targets:
+                print(f"  {'met    ' if met else 'NOT MET'}  {label}")
         return 0
     finally:
         shutil.rmtree(directory, ignore_errors=True)

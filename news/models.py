@@ -4,7 +4,7 @@ from functools import reduce
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import connections, models, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +12,8 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
+
+from adda_site import page_cache
 
 from . import body as article_body
 from . import search
@@ -70,6 +72,14 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
             Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)
         )
+
+    def next_visibility_change(self, now):
+        """When a published article next appears or expires by itself, after ``now``."""
+        times = self.filter(status=Article.Status.PUBLISHED).aggregate(
+            appears=Min("published_at", filter=Q(published_at__gt=now)),
+            expires=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
+        )
+        return min((when for when in times.values() if when is not None), default=None)
 
     def drafts(self):
         return self.filter(status=Article.Status.DRAFT)
@@ -293,6 +303,8 @@ class Article(models.Model):
             if ready != self.has_hero_renditions:
                 self.has_hero_renditions = ready
                 Article.objects.filter(pk=self.pk).update(has_hero_renditions=ready)
+                # A page shown while the renditions were being made has the original.
+                page_cache.pages_changed()
 
     def get_absolute_url(self):
         return reverse("news:article", kwargs={"slug": self.slug})

@@ -321,5 +321,7 @@ def sqlite_site(tmp_path_factory):
     from production_site import production_site
 
     tmp_path = tmp_path_factory.mktemp("sqlite-site")
-    with production_site(tmp_path, SQLITE_BUSY_TIMEOUT_MS="300") as site:
+    # Without persistent connections: another program can take the exclusive lock these
+    # tests simulate only while no worker keeps the file open.
+    with production_site(tmp_path, SQLITE_BUSY_TIMEOUT_MS="300", CONN_MAX_AGE="0") as site:
         yield FailingSite(site.port, None, tmp_path / "gunicorn.log", tmp_path / "db.sqlite3")

@@ -19,7 +19,7 @@ STORAGES = STORAGES | {
 WHITENOISE_USE_FINDERS = True
 SERVE_MEDIA = True
 if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
-    # A cache of this test run's own, so that runs side by side do not share entries.
-    CACHES = {
-        "default": CACHES["default"] | {"LOCATION": tempfile.mkdtemp(prefix="adda-test-cache-")}
-    }
+    # A cache of this test run's own, so that runs side by side do not share entries; the
+    # processes a test starts with these settings share it (tests/test_page_cache.py).
+    os.environ.setdefault("ADDA_TEST_CACHE_DIR", tempfile.mkdtemp(prefix="adda-test-cache-"))
+    CACHES = {"default": CACHES["default"] | {"LOCATION": os.environ["ADDA_TEST_CACHE_DIR"]}}

@@ -8,9 +8,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
-from adda_site import backups
-from comments.models import CommentRules
-from consent.policy import forget_policy
+from adda_site import backups, page_cache
 
 from .backup import summary
 
@@ -86,11 +84,10 @@ class Command(BaseCommand):
 
 
 def forget_cached() -> None:
-    # The cache holds what was read from the database just replaced (the cookie policy
-    # and its version number among it). A Redis database may serve other sites too
-    # (CACHE_KEY_PREFIX), so there only our own keys go.
+    # The cache holds what was read from the database just replaced (pages, the cookie
+    # policy and its version number among it). A Redis database may serve other sites
+    # too (CACHE_KEY_PREFIX), so there a new page generation orphans our own keys.
     if isinstance(caches["default"], RedisCache):
-        forget_policy()
-        CommentRules.forget_cached()
+        page_cache.pages_changed()
     else:
         caches["default"].clear()
