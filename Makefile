@@ -7,15 +7,36 @@ PYTHON ?= $(shell for p in python$$(cat .python-version 2>/dev/null) python3.13 
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { echo $$p; break; }; done)
 HOST ?= 127.0.0.1:8000
+# The lock files, every file with its hash: what a server installs, and that plus the [dev]
+# extra at the same versions. make lock resolves them with uv for any platform and CPython
+# 3.12 or newer (--universal --python-version 3.12; checked on Linux x86_64, CPython 3.13).
+PROD_LOCK := requirements/production.txt
+DEV_LOCK := requirements/dev.txt
+LOCK_OPTIONS := --quiet --universal --python-version 3.12 --generate-hashes --custom-compile-command "make lock"
 
-.PHONY: run test test-fast loadtest bench lint audit format messages clean
+.PHONY: run test test-fast loadtest bench lint lock audit format messages clean
 
-$(BIN)/.installed: pyproject.toml
+# The dev lock (pip, uv and setuptools included), then the project's metadata alone, so that
+# pip check fails when pyproject.toml asks for something the lock does not hold.
+$(BIN)/.installed: pyproject.toml $(DEV_LOCK)
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (see .python-version)."; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes --requirement $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation .
+	$(BIN)/python -m pip check || { echo "$(DEV_LOCK) is behind pyproject.toml: run make lock."; exit 1; }
 	touch $@
+
+# Writes the lock files from pyproject.toml, keeping the versions already pinned unless the
+# change needs others; UV_ARGS=--upgrade takes the newest releases, UV_ARGS="--upgrade-package
+# django" one package's.
+lock: $(BIN)/uv
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_OPTIONS) $(UV_ARGS) --output-file $(PROD_LOCK)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --constraint $(PROD_LOCK) $(LOCK_OPTIONS) $(UV_ARGS) --output-file $(DEV_LOCK)
+
+# uv comes from the dev lock; it is installed before pip check, so make lock also works when
+# the lock is behind pyproject.toml.
+$(BIN)/uv:
+	$(MAKE) --no-print-directory $(BIN)/.installed || test -x $@
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
@@ -54,10 +75,10 @@ lint: $(BIN)/.installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
-# Known vulnerabilities in the packages installed in $(VENV), from PyPI's advisories (its
-# JSON API): fails on one. A package PyPI does not know (this project) is listed as skipped.
+# Known vulnerabilities in the production lock's packages, from PyPI's advisories (its JSON
+# API), read from the lock without installing anything: fails on one.
 audit: $(BIN)/.installed
-	$(BIN)/pip-audit --local --skip-editable --progress-spinner off
+	$(BIN)/pip-audit --requirement $(PROD_LOCK) --require-hashes --disable-pip --progress-spinner off
 
 format: $(BIN)/.installed
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files || true
