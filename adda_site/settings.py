@@ -211,12 +211,74 @@ STORAGES = {
         )
     },
 }
+
+# Uploaded images and their renditions stay in MEDIA_ROOT unless AWS_STORAGE_BUCKET_NAME
+# names a bucket: then they go to S3-compatible object storage through django-storages, so
+# that app servers keep no files and any of them can answer any request. The variables are
+# the ones django-storages documents, read here rather than by it so that the one file says
+# what the site uses: AWS_S3_ENDPOINT_URL (any provider but AWS), AWS_S3_REGION_NAME,
+# AWS_S3_ADDRESSING_STYLE ("path" for providers without bucket subdomains), AWS_DEFAULT_ACL
+# ("public-read" where objects are made public one by one rather than by the bucket's
+# policy) and MEDIA_URL, the public address pages link media from (a CDN or custom domain
+# in front of the bucket; by default the bucket's own address). The key pair
+# (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) is read from the environment by boto3 and is
+# never copied into settings.
+_media_bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+# What the page's Content-Security-Policy lets images load from, beside the site itself.
+_media_sources = []
+if _media_bucket:
+    _media_endpoint = os.environ.get("AWS_S3_ENDPOINT_URL", "").rstrip("/")
+    _media_region = os.environ.get("AWS_S3_REGION_NAME", "")
+    MEDIA_URL = os.environ.get("MEDIA_URL") or (
+        f"{_media_endpoint}/{_media_bucket}/"
+        if _media_endpoint
+        else f"https://{_media_bucket}.s3.amazonaws.com/"
+    )
+    MEDIA_URL = MEDIA_URL.rstrip("/") + "/"
+    _media_address = urlsplit(MEDIA_URL)
+    if (
+        _media_address.scheme not in ("http", "https")
+        or not _media_address.netloc
+        or _media_address.query
+        or _media_address.fragment
+    ):
+        sys.exit(
+            "Configuration error: MEDIA_URL must be an absolute http or https address "
+            f"such as https://media.example.se/, not {MEDIA_URL!r}."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _media_bucket,
+            "endpoint_url": _media_endpoint or None,
+            "region_name": _media_region or None,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
+            # Addresses are MEDIA_URL and the name, as on disk: news.body knows an image
+            # bank image in an article's text by that prefix.
+            "custom_domain": _media_address.netloc + _media_address.path.rstrip("/"),
+            "url_protocol": f"{_media_address.scheme}:",
+            # Plain public addresses: pages are cached and shared, signed ones expire.
+            "querystring_auth": False,
+            # A second "bild.jpg" of the month gets a name of its own, as on disk;
+            # django-storages would replace the first one (and its renditions' source).
+            "file_overwrite": False,
+            # A day: a name freed by a deletion can come back with other pixels.
+            "object_parameters": {"CacheControl": "public, max-age=86400"},
+            # Files read back (an image to make renditions of) stay in memory, never in a
+            # temporary file: 0 is "no limit" (uploads are at most NEWS_IMAGE_MAX_BYTES).
+            "max_memory_size": 0,
+        },
+    }
+    # Only this bucket (or domain), not every bucket of its provider.
+    _media_sources = [MEDIA_URL]
+
 # Without collectstatic (development, tests) whitenoise serves from the app directories.
 WHITENOISE_USE_FINDERS = DEBUG
 # Files browsers ask for at the root of the site (/favicon.ico).
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 # In production the web server or object storage serves uploaded media, not Django.
-SERVE_MEDIA = DEBUG
+SERVE_MEDIA = DEBUG and not _media_bucket
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
@@ -262,7 +324,7 @@ SECURE_CSP = {
     # The hash is the base stylesheet the admin's rich-text editor (tiptap) injects
     # without a nonce (feincms/django-prose-editor#34); a browser test catches a change.
     "style-src": [CSP.SELF, CSP.NONCE, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *_media_sources],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -165,3 +166,20 @@ class ImageAdmin(admin.ModelAdmin):
     @admin.display(description=_("address to use in the text"))
     def address(self, obj):
         return format_html("<code>{}</code>", obj.file.url) if obj.file else ""
+
+    def get_deleted_objects(self, objs, request):
+        # An image goes with its file and renditions: the articles showing it would show a
+        # broken image. Django's delete page lists them as protected and refuses, as it
+        # does for a foreign key with on_delete=PROTECT.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for image in objs:
+            protected += [
+                format_html(
+                    '{}: <a href="{}">{}</a>',
+                    capfirst(Article._meta.verbose_name),
+                    reverse(f"{self.admin_site.name}:news_article_change", args=[article.pk]),
+                    article,
+                )
+                for article in Article.objects.with_image(image.file.name).only("title")
+            ]
+        return deleted, model_count, perms_needed, protected

@@ -2,12 +2,17 @@ import operator
 from functools import reduce
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import Storage
 from django.core.validators import FileExtensionValidator
 from django.db import connections, models, transaction
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Greatest
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import filepath_to_uri
+from django.utils.functional import cached_property
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +23,7 @@ from adda_site import page_cache
 from . import body as article_body
 from . import search
 from .renditions import Picture, generate_renditions, original, picture
-from .uploads import UploadedImageField
+from .uploads import UploadedImageField, delete_with_renditions
 from .validators import validate_alt_text, validate_image_upload
 
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
@@ -94,6 +99,11 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_category(self, category):
         return self.filter(categories=category)
+
+    def with_image(self, name: str):
+        """Articles showing the uploaded file ``name``: as their hero image, or in their
+        text, where it is written as an address (MEDIA_URL and the quoted name)."""
+        return self.filter(Q(hero_image=name) | Q(body__contains=filepath_to_uri(name)))
 
     def publish(self) -> int:
         """Set the editor's status to published; scheduled times still apply."""
@@ -282,7 +292,7 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(self.title, exclude_pk=self.pk)
         previous = (
-            Article.objects.filter(pk=self.pk).values("slug", "hero_image").first()
+            Article.objects.filter(pk=self.pk).values("slug", "hero_image", "hero_width").first()
             if self.pk
             else None
         )
@@ -298,6 +308,10 @@ class Article(models.Model):
             if previous_slug and previous_slug != self.slug:
                 FormerSlug.objects.update_or_create(slug=previous_slug, defaults={"article": self})
             FormerSlug.objects.filter(slug=self.slug).delete()
+        if previous and previous["hero_image"] and previous["hero_image"] != self.hero_image.name:
+            delete_unused_image(
+                self.hero_image.storage, previous["hero_image"], previous["hero_width"]
+            )
         if self.hero_image and self.hero_width:
             ready = generate_renditions(self.hero_image, self.hero_width)
             if ready != self.has_hero_renditions:
@@ -305,6 +319,8 @@ class Article(models.Model):
                 Article.objects.filter(pk=self.pk).update(has_hero_renditions=ready)
                 # A page shown while the renditions were being made has the original.
                 page_cache.pages_changed()
+        # The image or its renditions may have changed: the picture is worked out again.
+        self.__dict__.pop("hero_picture", None)
 
     def get_absolute_url(self):
         return reverse("news:article", kwargs={"slug": self.slug})
@@ -347,8 +363,10 @@ class Article(models.Model):
     def hero_alt_text(self) -> str:
         return "" if self.hero_is_decorative else self.hero_alt
 
-    @property
+    @cached_property
     def hero_picture(self) -> Picture | None:
+        # Kept for the instance: the page and its link preview both show it, and each
+        # rendition's name is a hash that takes time to compute.
         if not self.hero_image or not self.hero_width:
             return None
         if not self.has_hero_renditions:
@@ -420,3 +438,42 @@ class Image(models.Model):
 
     def __str__(self):
         return self.description
+
+    def save(self, *args, **kwargs):
+        previous = (
+            Image.objects.filter(pk=self.pk).values("file", "width").first() if self.pk else None
+        )
+        super().save(*args, **kwargs)
+        if previous and previous["file"] and previous["file"] != self.file.name:
+            delete_unused_image(self.file.storage, previous["file"], previous["width"])
+
+
+def image_in_use(name: str) -> bool:
+    return Article.objects.with_image(name).exists() or Image.objects.filter(file=name).exists()
+
+
+def delete_unused_image(storage: Storage, name: str, width: int | None) -> None:
+    """Delete an uploaded image that was replaced or deleted, and its renditions, once the
+    transaction commits (a rollback keeps what the database still names), unless an
+    article or the image bank still shows it."""
+
+    def delete() -> None:
+        if not image_in_use(name):
+            delete_with_renditions(storage, name, width)
+
+    transaction.on_commit(delete)
+
+
+# Signals rather than delete() methods: the admin's bulk deletion deletes a queryset.
+@receiver(post_delete, sender=Article)
+def delete_hero_image(sender, instance: Article, **kwargs) -> None:
+    if instance.hero_image:
+        delete_unused_image(
+            instance.hero_image.storage, instance.hero_image.name, instance.hero_width
+        )
+
+
+@receiver(post_delete, sender=Image)
+def delete_image_file(sender, instance: Image, **kwargs) -> None:
+    if instance.file:
+        delete_unused_image(instance.file.storage, instance.file.name, instance.width)

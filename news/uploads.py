@@ -3,18 +3,25 @@
 Photos carry EXIF data (the camera, the time, often the GPS position of where they were
 taken) and XMP and comments written by editing programs. None of it is for visitors, so a
 new upload is decoded and encoded again before it is stored; its renditions are made from
-that copy.
+that copy. When the image is deleted, its file and its renditions go too.
 """
 
 import io
+import logging
 import posixpath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
+from django.core.files.storage import Storage
 from django.db import models
 from django.utils.translation import gettext as _
+from imagekit.cachefiles import ImageCacheFile
 from PIL import Image as PillowImage
 from PIL import ImageOps
+
+from .renditions import FORMATS, Rendition, rendition_widths
+
+logger = logging.getLogger(__name__)
 
 # High enough that editors see no loss; the renditions visitors load are smaller.
 ENCODE_OPTIONS = {"JPEG": {"quality": 90}, "PNG": {}, "WEBP": {"quality": 90}}
@@ -65,3 +72,24 @@ class UploadedImageField(models.ImageField):
         if value and not value._committed:
             return without_metadata(value)
         return value
+
+
+def delete_with_renditions(storage: Storage, name: str, width: int | None) -> None:
+    """Delete the uploaded image ``name`` (``width`` pixels wide) and its renditions from
+    storage. Files already gone are no error; a storage that fails is logged, not raised:
+    the image is already deleted in the database, and a left-over file harms no one."""
+    # The renditions' names are computed as news.renditions names them (their hash covers
+    # the source's name and the spec), not listed: "bild.png" and "bild.jpg" in the same
+    # month have renditions of the same stem.
+    source = File(None, name=name)
+    renditions = [
+        ImageCacheFile(Rendition(source, width=rendition_width, image_format=image_format))
+        for rendition_width in (rendition_widths(width) if width else [])
+        for image_format in FORMATS.values()
+    ]
+    try:
+        storage.delete(name)
+        for rendition in renditions:
+            rendition.storage.delete(rendition.name)
+    except Exception:
+        logger.exception("Could not delete %s and its renditions: left in storage", name)

@@ -1,0 +1,343 @@
+"""Media on S3-compatible object storage (AWS_STORAGE_BUCKET_NAME), against a real S3 API:
+moto's server, started for this module (tests/object_storage.py). Editors work in admin as
+on disk; the images and their renditions are objects in the bucket, pages link them at the
+bucket's address, and nothing is written to the app server's disk."""
+
+import io
+import itertools
+import re
+import runpy
+import tempfile
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image as PillowImage
+from pytest_django.asserts import assertContains
+from storages.backends.s3 import S3Storage
+
+from news.models import Article, Image
+from tests import object_storage
+
+SETTINGS_FILE = Path(__file__).resolve().parent.parent / "adda_site" / "settings.py"
+ARTICLE_ADD_URL = "/admin/news/article/add/"
+IMAGE_ADD_URL = "/admin/news/image/add/"
+BUCKET_VARIABLES = (
+    "AWS_STORAGE_BUCKET_NAME",
+    "AWS_S3_ENDPOINT_URL",
+    "AWS_S3_REGION_NAME",
+    "AWS_S3_ADDRESSING_STYLE",
+    "AWS_DEFAULT_ACL",
+    "MEDIA_URL",
+)
+bucket_numbers = itertools.count(1)
+
+
+def site_settings(monkeypatch, **env: str) -> dict:
+    """The settings adda_site/settings.py makes of these environment variables (and no
+    other bucket variables)."""
+    for name in BUCKET_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(SETTINGS_FILE))
+
+
+@pytest.fixture(scope="module")
+def storage_server(tmp_path_factory):
+    log_path = tmp_path_factory.mktemp("moto") / "moto.log"
+    with object_storage.running(log_path=log_path) as server:
+        yield server
+
+
+@pytest.fixture
+def bucket(storage_server, settings, monkeypatch):
+    """A new public bucket, which the site's media go to as its environment variables say.
+
+    Django forgets its storages when STORAGES changes (django.test.signals), and imagekit
+    asks Django's for the "default" one each time, so changing the settings is enough."""
+    bucket = storage_server.create_bucket(f"adda-media-{next(bucket_numbers)}")
+    site = site_settings(monkeypatch, **bucket.env)
+    settings.STORAGES = settings.STORAGES | {"default": site["STORAGES"]["default"]}
+    settings.MEDIA_URL = site["MEDIA_URL"]
+    settings.SECURE_CSP = site["SECURE_CSP"]
+    return bucket
+
+
+@pytest.fixture
+def temporary_directory(monkeypatch, tmp_path):
+    """The directory Python's tempfile (Django's upload handler, spooled files) writes to."""
+    directory = tmp_path / "tmp"
+    directory.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(directory))
+    return directory
+
+
+def png(width: int, height: int, name: str = "torget.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    PillowImage.new("RGB", (width, height), (0, 90, 160)).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def article_form(**overrides) -> dict:
+    when = timezone.localtime() - timedelta(minutes=5)
+    return {
+        "title": "Nätverk för stärkt innovationskraft",
+        "slug": "natverk-for-starkt-innovationskraft",
+        "lead": "Ett nytt nätverk samlar kommunerna.",
+        "body": "<p>Nätverket startar i höst.</p>",
+        "hero_alt": "",
+        "status": Article.Status.PUBLISHED,
+        "published_at_0": when.strftime("%Y-%m-%d"),
+        "published_at_1": when.strftime("%H:%M:%S"),
+        "unpublish_at_0": "",
+        "unpublish_at_1": "",
+        "former_slugs-TOTAL_FORMS": "0",
+        "former_slugs-INITIAL_FORMS": "0",
+        "former_slugs-MIN_NUM_FORMS": "0",
+        "former_slugs-MAX_NUM_FORMS": "1000",
+    } | overrides
+
+
+def publish_with_hero(editor_client, hero: SimpleUploadedFile) -> Article:
+    response = editor_client.post(
+        ARTICLE_ADD_URL, article_form(hero_image=hero, hero_alt="Stortorget i snö")
+    )
+    assert response.status_code == 302
+    return Article.objects.get()
+
+
+def renditions(bucket) -> list[str]:
+    """The keys of the renditions in the bucket (each test has a bucket of its own)."""
+    return bucket.keys("renditions/")
+
+
+def widths_by_format(bucket, keys: list[str]) -> dict[str, list[int]]:
+    widths = {}
+    for key in keys:
+        with PillowImage.open(io.BytesIO(bucket.read(key))) as image:
+            widths.setdefault(image.format, []).append(image.width)
+    return {image_format: sorted(found) for image_format, found in widths.items()}
+
+
+def image_addresses(html: str) -> set[str]:
+    """Every address in the page's src and srcset attributes."""
+    addresses = set()
+    for attribute, value in re.findall(r'\b(src|srcset)="([^"]*)"', html):
+        candidates = value.split(",") if attribute == "srcset" else [value]
+        addresses |= {candidate.split()[0] for candidate in candidates if candidate.strip()}
+    return addresses
+
+
+# Uploads and renditions
+
+
+def test_hero_image_uploaded_in_admin_is_in_the_bucket_with_every_rendition(
+    editor_client, bucket, media_root, temporary_directory
+):
+    article = publish_with_hero(editor_client, png(1600, 900))
+    original = article.hero_image.name
+    assert original.startswith("articles/")
+    made = renditions(bucket)
+    assert bucket.keys() == sorted([original, *made])
+    # Four widths, each in WebP and JPEG; the largest is the original's width.
+    assert widths_by_format(bucket, made) == {
+        "WEBP": [480, 800, 1200, 1600],
+        "JPEG": [480, 800, 1200, 1600],
+    }
+    assert Article.objects.get().has_hero_renditions
+    # Nothing on the app server's disk: not in MEDIA_ROOT, not in a temporary file.
+    assert not media_root.exists()
+    assert list(temporary_directory.iterdir()) == []
+
+
+def test_published_article_page_links_the_renditions_at_the_buckets_address(
+    editor_client, client, bucket
+):
+    article = publish_with_hero(editor_client, png(1600, 900))
+    response = client.get(article.get_absolute_url())
+    linked = {address for address in image_addresses(response.text) if address.startswith("http")}
+    made = renditions(bucket)
+    assert linked == {bucket.public_url + key for key in made}
+    # As a visitor's browser loads them: from the bucket, without credentials.
+    webp = next(address for address in linked if address.endswith(".webp"))
+    with urllib.request.urlopen(webp, timeout=5) as answer:
+        assert answer.headers["Content-Type"] == "image/webp"
+        assert answer.headers["Cache-Control"] == "public, max-age=86400"
+
+
+def test_link_previews_name_the_largest_rendition_in_the_bucket(editor_client, client, bucket):
+    article = publish_with_hero(editor_client, png(1600, 900))
+    response = client.get(article.get_absolute_url())
+    preview = re.search(r'<meta property="og:image" content="([^"]+)">', response.text)[1]
+    assert preview.startswith(bucket.public_url + "renditions/articles/")
+    assert preview.removeprefix(bucket.public_url) in bucket.keys()
+
+
+def test_article_page_policy_lets_images_load_from_the_bucket_only(editor_client, client, bucket):
+    article = publish_with_hero(editor_client, png(1600, 900))
+    response = client.get(article.get_absolute_url())
+    directives = dict(
+        directive.strip().split(" ", 1)
+        for directive in response["Content-Security-Policy"].split(";")
+    )
+    assert directives["img-src"] == f"'self' data: {bucket.public_url}"
+    assert bucket.server.endpoint_url not in directives["default-src"]
+
+
+def test_article_page_asks_the_bucket_nothing(editor_client, client, bucket, monkeypatch):
+    article = publish_with_hero(editor_client, png(1600, 900))
+
+    def no_requests(*args, **kwargs):
+        raise AssertionError("a page asked the bucket")
+
+    monkeypatch.setattr("botocore.client.BaseClient._make_api_call", no_requests)
+    response = client.get(article.get_absolute_url())
+    assertContains(response, f'srcset="{bucket.public_url}renditions/articles/')
+
+
+def test_image_bank_upload_is_in_the_bucket_and_its_renditions_once_an_article_shows_it(
+    editor_client, client, bucket, media_root, temporary_directory
+):
+    editor_client.post(IMAGE_ADD_URL, {"file": png(1000, 600), "description": "Stortorget"})
+    image = Image.objects.get()
+    assert bucket.keys() == [image.file.name]
+    change_page = editor_client.get(f"/admin/news/image/{image.pk}/change/")
+    assertContains(change_page, f"<code>{bucket.public_url}{image.file.name}</code>", html=True)
+
+    body = f'<figure><img src="{image.file.url}" alt="Stortorget i snö"></figure>'
+    assert editor_client.post(ARTICLE_ADD_URL, article_form(body=body)).status_code == 302
+    made = renditions(bucket)
+    # Widths up to the original's 1000 pixels, never wider.
+    assert widths_by_format(bucket, made) == {"WEBP": [480, 800, 1000], "JPEG": [480, 800, 1000]}
+    page = client.get(Article.objects.get().get_absolute_url())
+    assert {bucket.public_url + key for key in made} <= image_addresses(page.text)
+    assert not media_root.exists()
+    assert list(temporary_directory.iterdir()) == []
+
+
+def test_editor_changes_only_the_title_of_an_article_whose_image_is_in_the_bucket(
+    editor_client, bucket, make_article
+):
+    article = make_article(hero_image=png(1600, 900), hero_alt="Stortorget i snö")
+    stored = bucket.keys()
+    change_url = f"/admin/news/article/{article.pk}/change/"
+    assertContains(editor_client.get(change_url), bucket.public_url + article.hero_image.name)
+    response = editor_client.post(
+        change_url,
+        article_form(
+            title="Nätverket växer",
+            slug=article.slug,
+            lead=article.lead,
+            hero_alt=article.hero_alt,
+        ),
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Nätverket växer"
+    assert article.has_hero_renditions
+    assert bucket.keys() == stored
+
+
+# Deleting and replacing
+
+
+def test_deleting_an_article_removes_its_image_and_renditions_from_the_bucket(
+    editor_client, bucket, django_capture_on_commit_callbacks
+):
+    article = publish_with_hero(editor_client, png(1600, 900))
+    assert len(bucket.keys()) == 9
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"/admin/news/article/{article.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert bucket.keys() == []
+
+
+def test_replacing_the_hero_image_removes_the_old_one_and_its_renditions(
+    editor_client, bucket, django_capture_on_commit_callbacks
+):
+    article = publish_with_hero(editor_client, png(1600, 900))
+    old = article.hero_image.name
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            f"/admin/news/article/{article.pk}/change/",
+            article_form(hero_image=png(1200, 800), hero_alt="Stortorget i vår"),
+        )
+    assert response.status_code == 302
+    new = Article.objects.get().hero_image.name
+    assert new != old
+    assert bucket.keys() == sorted([new, *renditions(bucket)])
+    assert len(bucket.keys()) == 1 + 3 * 2
+
+
+def test_deleting_an_unused_image_from_the_image_bank_removes_it_and_its_renditions(
+    editor_client, bucket, django_capture_on_commit_callbacks
+):
+    editor_client.post(IMAGE_ADD_URL, {"file": png(1000, 600), "description": "Stortorget"})
+    image = Image.objects.get()
+    body = f'<figure><img src="{image.file.url}" alt="Stortorget i snö"></figure>'
+    editor_client.post(ARTICLE_ADD_URL, article_form(body=body))
+    article = Article.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(f"/admin/news/article/{article.pk}/delete/", {"post": "yes"})
+    # The article is gone; the image and its renditions stay in the bank.
+    assert len(bucket.keys()) == 1 + 3 * 2
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"/admin/news/image/{image.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert bucket.keys() == []
+
+
+def test_image_an_article_shows_cannot_be_deleted_from_the_image_bank(
+    editor_client, bucket, django_capture_on_commit_callbacks
+):
+    editor_client.post(IMAGE_ADD_URL, {"file": png(1000, 600), "description": "Stortorget"})
+    image = Image.objects.get()
+    body = f'<figure><img src="{image.file.url}" alt="Stortorget i snö"></figure>'
+    editor_client.post(ARTICLE_ADD_URL, article_form(body=body))
+    stored = bucket.keys()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"/admin/news/image/{image.pk}/delete/", {"post": "yes"})
+    assertContains(response, "måste följande skyddade relaterade objekt tas bort")
+    assertContains(response, "Artikel: <a href=")
+    assert Image.objects.filter(pk=image.pk).exists()
+    assert bucket.keys() == stored
+
+
+# Configuration
+
+
+def test_without_a_bucket_media_stay_in_media_root(monkeypatch):
+    site = site_settings(monkeypatch)
+    assert site["STORAGES"]["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert site["MEDIA_URL"] == "/media/"
+    assert site["SECURE_CSP"]["img-src"] == ["'self'", "data:"]
+
+
+def test_media_url_names_the_domain_in_front_of_the_bucket(monkeypatch):
+    site = site_settings(
+        monkeypatch,
+        AWS_STORAGE_BUCKET_NAME="adda-media",
+        AWS_S3_ENDPOINT_URL="https://s3.example.net",
+        MEDIA_URL="https://media.example.se",
+    )
+    assert site["MEDIA_URL"] == "https://media.example.se/"
+    assert site["SECURE_CSP"]["img-src"] == ["'self'", "data:", "https://media.example.se/"]
+    storage = S3Storage(**site["STORAGES"]["default"]["OPTIONS"])
+    assert storage.url("images/2025/06/båt.jpg") == (
+        "https://media.example.se/images/2025/06/b%C3%A5t.jpg"
+    )
+
+
+def test_bucket_on_aws_is_linked_at_its_own_address(monkeypatch):
+    site = site_settings(monkeypatch, AWS_STORAGE_BUCKET_NAME="adda-media")
+    assert site["MEDIA_URL"] == "https://adda-media.s3.amazonaws.com/"
+    assert site["STORAGES"]["default"]["OPTIONS"]["endpoint_url"] is None
+
+
+def test_media_url_that_is_not_an_absolute_address_stops_the_site(monkeypatch):
+    with pytest.raises(SystemExit, match="MEDIA_URL must be an absolute http or https address"):
+        site_settings(monkeypatch, AWS_STORAGE_BUCKET_NAME="adda-media", MEDIA_URL="/media/")
