@@ -1,3 +1,4 @@
+import os
 import re
 from datetime import timedelta
 
@@ -176,6 +177,10 @@ def test_rate_limit_does_not_hit_another_visitor(post_comment, article):
     assert response.status_code == 302
 
 
+@pytest.mark.skipif(
+    bool(os.environ.get("REDIS_URL")),
+    reason="Redis ends the window in its own time, which time travel does not move",
+)
 def test_visitor_may_comment_again_after_ten_minutes(post_comment, article, time_machine):
     time_machine.move_to(timezone.now(), tick=False)
     send_comments(post_comment, article, 5)
