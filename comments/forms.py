@@ -1,5 +1,3 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout, Submit
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext
@@ -19,6 +17,8 @@ class CommentTextField(forms.CharField):
 
 
 class CommentForm(HoneypotForm, StampedForm):
+    """A visitor's comment on an article; templates/comments/_form.html writes its fields."""
+
     name = forms.CharField(label=_("Name"), max_length=80)
     email = forms.EmailField(
         label=_("E-mail"),
@@ -39,13 +39,6 @@ class CommentForm(HoneypotForm, StampedForm):
 
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, stamp_target=f"news.article:{article.pk}", **kwargs)
-        self.fields["name"].widget.attrs["autocomplete"] = "name"
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the template renders the token
-        self.helper.layout = Layout("name", "email", "text", self.honeypot_layout(), "stamp")
-        self.helper.add_input(Submit("submit", gettext("Send comment")))
 
     def clean_name(self):
         name = clean_name(self.cleaned_data["name"])

@@ -8,6 +8,7 @@ show the original image instead, so a published article never has a broken one.
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.files.base import File
@@ -54,7 +55,20 @@ def rendition_widths(original_width: int) -> list[int]:
 
 
 def _cache_file(source: File, width: int, image_format: str) -> ImageCacheFile:
-    return ImageCacheFile(Rendition(source, width=width, image_format=FORMATS[image_format]))
+    return ImageCacheFile(
+        Rendition(source, width=width, image_format=FORMATS[image_format]),
+        name=_rendition_name(source.name, width, image_format),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _rendition_name(source_name: str, width: int, image_format: str) -> str:
+    """imagekit's name for a rendition, which depends on nothing else: a hash of the
+    pickled processing steps, slow enough to matter on every page that shows the image."""
+    rendition = Rendition(
+        File(None, name=source_name), width=width, image_format=FORMATS[image_format]
+    )
+    return rendition.cachefile_name
 
 
 def generate_renditions(source: File, original_width: int) -> bool:
@@ -76,20 +90,23 @@ def generate_renditions(source: File, original_width: int) -> bool:
 
 def picture(source: File, original_width: int, original_height: int) -> Picture:
     widths = rendition_widths(original_width)
+    urls = {
+        (width, image_format): _cache_file(source, width, image_format).url
+        for width in widths
+        for image_format in FORMATS
+    }
     srcsets = {
-        image_format: ", ".join(
-            f"{_cache_file(source, width, image_format).url} {width}w" for width in widths
-        )
+        image_format: ", ".join(f"{urls[width, image_format]} {width}w" for width in widths)
         for image_format in FORMATS
     }
     display_width = widths[-1]
     # Browsers without srcset support get a mid-sized JPEG.
     fallback_width = widths[len(widths) // 2]
     return Picture(
-        src=_cache_file(source, fallback_width, "jpeg").url,
+        src=urls[fallback_width, "jpeg"],
         webp_srcset=srcsets["webp"],
         jpeg_srcset=srcsets["jpeg"],
-        largest_jpeg=_cache_file(source, display_width, "jpeg").url,
+        largest_jpeg=urls[display_width, "jpeg"],
         width=display_width,
         height=round(original_height * display_width / original_width),
     )

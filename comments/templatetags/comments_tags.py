@@ -1,8 +1,11 @@
 import re
+from html import escape as escape_html
 
 from django import template
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from news.templatetags.news_tags import TimeElements
 
 from ..forms import CommentForm
 from ..models import Comment, CommentRules
@@ -14,16 +17,33 @@ register = template.Library()
 THANKS = {THANKS_PARAMETER: "waiting", PUBLISHED_PARAMETER: "published"}
 URL = re.compile(r"https?://[^\s<>\"']+")
 TRAILING = ".,;:!?)]}'\""
+PARAGRAPH_BREAK = re.compile(r"\n{2,}")
+
+# One published comment, and the editors' reply to it. The list is written here rather
+# than by a template loop: with hundreds of comments, resolving template variables per
+# comment was most of the article page's rendering (issue 11). Every value put in is
+# HTML already: escaped here, or made by comment_text() and TimeElements.
+COMMENT = """<article class="comment">
+    <p class="comment__meta"><strong class="comment__name">{name}</strong> {time}</p>
+    <div class="comment__text">{text}</div>{reply}
+  </article>
+"""
+REPLY = """
+    <div class="comment__reply">
+      <p class="comment__reply-label"><strong>{label}</strong></p>
+      <div class="comment__text">{text}</div>
+    </div>"""
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comment_section(context, article):
     request = context["request"]
-    # One query gives both the list and the count in the heading.
+    # One query gives both the list and the count in the heading; plain values, as
+    # building a model instance per comment would cost more than writing it out.
     comments = list(
         Comment.objects.published()
         .filter(article=article)
-        .only("name", "text", "created_at", "reply", "replied_at")
+        .values("name", "text", "created_at", "reply")
     )
     form = context.get("comment_form")
     return {
@@ -39,21 +59,52 @@ def comment_section(context, article):
     }
 
 
+@register.simple_tag
+def comment_list(comments: list[dict]) -> SafeString:
+    """The published comments (their name, text, created_at and reply), oldest first."""
+    time_element = TimeElements()
+    reply_label = escape_html(gettext("Reply from the editors"))
+    return mark_safe(
+        "".join(
+            COMMENT.format(
+                name=escape_html(comment["name"]),
+                time=time_element.html(comment["created_at"], with_time=True),
+                text=_text_html(comment["text"]),
+                reply=REPLY.format(label=reply_label, text=_text_html(comment["reply"]))
+                if comment["reply"]
+                else "",
+            )
+            for comment in comments
+        )
+    )
+
+
 @register.filter
-def comment_text(text: str):
+def comment_text(text: str) -> SafeString:
     """Plain text with line breaks kept and http(s) addresses as links; nothing else."""
-    paragraphs = []
-    for block in re.split(r"\n{2,}", text.strip()):
-        parts, position = [], 0
-        for match in URL.finditer(block):
-            url = match[0].rstrip(TRAILING)
-            end = match.start() + len(url)
-            parts.append(escape(block[position : match.start()]))
-            parts.append(format_html('<a href="{}" rel="nofollow ugc noopener">{}</a>', url, url))
-            position = end
-        parts.append(escape(block[position:]))
-        paragraphs.append("<p>" + "".join(parts).replace("\n", "<br>") + "</p>")
-    return mark_safe("\n".join(paragraphs))
+    return mark_safe(_text_html(text))
+
+
+def _text_html(text: str) -> str:
+    return "\n".join(
+        "<p>" + _escaped_with_links(block).replace("\n", "<br>") + "</p>"
+        for block in PARAGRAPH_BREAK.split(text.strip())
+    )
+
+
+def _escaped_with_links(block: str) -> str:
+    if "http" not in block:
+        return escape_html(block)
+    parts, position = [], 0
+    for match in URL.finditer(block):
+        url = match[0].rstrip(TRAILING)
+        end = match.start() + len(url)
+        link = escape_html(url)
+        parts.append(escape_html(block[position : match.start()]))
+        parts.append(f'<a href="{link}" rel="nofollow ugc noopener">{link}</a>')
+        position = end
+    parts.append(escape_html(block[position:]))
+    return "".join(parts)
 
 
 @register.simple_tag
