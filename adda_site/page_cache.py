@@ -222,7 +222,9 @@ def _bucket(request, policy: CachePolicy) -> str:
 
 def _key(request, policy: CachePolicy, token: str) -> str:
     address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return f"pages:{token}:{get_language()}:{_bucket(request, policy)}:{address}"
+    # The seed: servers with another SECRET_KEY (a rotation under way) make other markers,
+    # so they never read each other's pages.
+    return f"pages:{_SEED[:8]}:{token}:{get_language()}:{_bucket(request, policy)}:{address}"
 
 
 def _etag(key: str, policy: CachePolicy) -> str:

@@ -59,8 +59,24 @@ def test_development_needs_no_site_url():
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("database_url", ["", "postgres://postgres@127.0.0.1:5432/adda"])
-def test_production_settings_pass_the_deployment_check(database_url):
+# The one-machine default, and the shared topology of several app servers (nothing here
+# connects to them: the check reads the settings). The CI's own DATABASE_URL and REDIS_URL
+# are replaced, so that each case is the same everywhere.
+ONE_MACHINE = {
+    "DATABASE_URL": "sqlite:////srv/adda/db.sqlite3",
+    "REDIS_URL": "",
+    "AWS_STORAGE_BUCKET_NAME": "",
+}
+SHARED = {
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/adda",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "AWS_STORAGE_BUCKET_NAME": "adda-media",
+    "AWS_S3_ENDPOINT_URL": "https://s3.example.se",
+}
+
+
+@pytest.mark.parametrize("topology", [ONE_MACHINE, SHARED], ids=["one machine", "shared"])
+def test_production_settings_pass_the_deployment_check(topology):
     result = manage(
         "check",
         "--deploy",
@@ -71,7 +87,7 @@ def test_production_settings_pass_the_deployment_check(database_url):
         SITE_URL="https://nyheter.example.se",
         SECURE_HSTS_PRELOAD="1",
         CONSENT_RECORD_KEY="k3#vP9!qL2zX7mN4rT8wY1uE6oI0aS5dF-gH_jK=lZ+xC*vB&n%Wq^eR",
-        **({"DATABASE_URL": database_url} if database_url else {}),
+        **topology,
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
