@@ -20,6 +20,7 @@ page is stored longer than that.
 import hashlib
 import re
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +28,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
@@ -94,6 +96,37 @@ def cached_for_visitors(view=None, *, query: dict[str, str] | None = None, per_v
 
 # Generations
 
+# What one request has read of the shared cache: the generation and the values kept for
+# it (cookie policy, comment rules), read once per request instead of once per use. A
+# request sees one generation from start to end; the next one sees any change.
+_request = threading.local()
+
+
+def _start_request(**kwargs) -> None:
+    _request.values = {}
+
+
+def _end_request(**kwargs) -> None:
+    _request.values = None
+
+
+request_started.connect(_start_request)
+request_finished.connect(_end_request)
+
+
+def _read_once(key: str) -> object:
+    values = getattr(_request, "values", None)
+    if values is None:
+        return cache.get(key)
+    if key not in values:
+        values[key] = cache.get(key)
+    return values[key]
+
+
+def _remember_for_request(key: str, value: object) -> None:
+    if getattr(_request, "values", None) is not None:
+        _request.values[key] = value
+
 
 _schedules: list[Callable[[datetime], datetime | None]] = []
 
@@ -111,6 +144,7 @@ def _mint(now: datetime) -> tuple[str, float]:
         ends = min(ends, min(changes).timestamp())
     generation = (secrets.token_hex(8), ends)
     cache.set(GENERATION_KEY, generation, None)
+    _remember_for_request(GENERATION_KEY, generation)
     return generation
 
 
@@ -139,7 +173,7 @@ def _uncommitted_token() -> str | None:
 def current_generation() -> tuple[str, float]:
     """The token pages are stored under now, and the time (a timestamp) it ends."""
     now = timezone.now()
-    generation = cache.get(GENERATION_KEY)
+    generation = _read_once(GENERATION_KEY)
     if generation is None or now.timestamp() >= generation[1]:
         generation = _mint(now)
     if uncommitted := _uncommitted_token():
@@ -153,10 +187,11 @@ def remember(name: str, compute: Callable[[], object]):
     is never kept after it, as a delete-on-edit would allow."""
     token, _ends = current_generation()
     key = f"{name}:{token}"
-    value = cache.get(key)
+    value = _read_once(key)
     if value is None:
         value = compute()
         cache.set(key, value, GENERATION_MAX_SECONDS)
+        _remember_for_request(key, value)
     return value
 
 
@@ -240,7 +275,7 @@ def _matches(request, etag: str) -> bool:
     wanted = request.headers.get("If-None-Match")
     if not wanted:
         return False
-    # The gzip middleware weakens the ETags it sends; the comparison is weak as in HTTP.
+    # A proxy that compresses the page weakens its ETag; the comparison is weak, as in HTTP.
     return any(tag == "*" or tag.removeprefix("W/") == etag for tag in parse_etags(wanted))
 
 

@@ -85,9 +85,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages, feeds and the sitemap gzipped (with Django's "Heal the Breach" padding);
-    # static files come precompressed from WhiteNoise, above it.
-    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Early: a database outage met anywhere below answers 503, never a trace.
     "adda_site.middleware.DatabaseUnavailableMiddleware",
