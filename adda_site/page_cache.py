@@ -53,6 +53,10 @@ CSRF_MARKER = f"csrf{_SEED}".encode()
 NONCE_MARKER = f"nonce{_SEED}".encode()
 STAMP_MARKER = f"stamp{_SEED}:"
 
+# A marker's name: "csrf", "nonce", or a stamp's index.
+_MARKERS = re.compile(
+    rb"(csrf|nonce)" + _SEED.encode() + rb"|stamp" + _SEED.encode() + rb":([0-9]+):"
+)
 _CSRF_INPUT = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _STAMP_INPUT = re.compile(rb'<input[^>]*\bname="stamp"[^>]*>')
 _VALUE = re.compile(rb'\bvalue="([^"]*)"')
@@ -293,7 +297,10 @@ def _conditional_headers(response, etag: str, policy: CachePolicy) -> None:
 class StoredPage:
     status: int
     headers: list[tuple[str, str]]
-    body: bytes
+    # The body split at its markers: the pieces between them, and each marker's name
+    # ("csrf", "nonce", or the index of a stamp's target): joined again in one pass.
+    pieces: list[bytes]
+    markers: list[str]
     stamp_targets: list[str]
 
     @classmethod
@@ -324,18 +331,29 @@ class StoredPage:
         except ValueError:
             return None
         headers = [(k, v) for k, v in response.items() if k.lower() not in _NOT_STORED]
-        return cls(response.status_code, headers, body, targets)
+        pieces, markers, start = [], [], 0
+        for marker in _MARKERS.finditer(body):
+            pieces.append(body[start : marker.start()])
+            markers.append((marker[1] or marker[2]).decode())
+            start = marker.end()
+        pieces.append(body[start:])
+        return cls(response.status_code, headers, pieces, markers, targets)
 
     def response_for(self, request) -> HttpResponse:
-        body = self.body
-        if CSRF_MARKER in body:
-            body = body.replace(CSRF_MARKER, get_token(request).encode())
-        if NONCE_MARKER in body:
-            body = body.replace(NONCE_MARKER, str(request._csp_nonce).encode())
-        for index, target in enumerate(self.stamp_targets):
-            marker = f"{STAMP_MARKER}{index}:".encode()
-            body = body.replace(marker, make_stamp(target).encode())
-        response = HttpResponse(body, status=self.status)
+        values = {}
+        for marker in self.markers:
+            if marker in values:
+                continue
+            if marker == "csrf":
+                values[marker] = get_token(request).encode()
+            elif marker == "nonce":
+                values[marker] = str(request._csp_nonce).encode()
+            else:
+                values[marker] = make_stamp(self.stamp_targets[int(marker)]).encode()
+        body = [self.pieces[0]]
+        for marker, piece in zip(self.markers, self.pieces[1:], strict=True):
+            body += (values[marker], piece)
+        response = HttpResponse(b"".join(body), status=self.status)
         for name, value in self.headers:
             response.headers[name] = value
         return response
