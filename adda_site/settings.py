@@ -174,10 +174,10 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
     }
 else:
     # Shared by the workers of one machine, unlike per-process memory: what one worker
-    # caches or forgets, all of them see.
+    # caches or forgets, all of them see. Django's file cache, uncompressed.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "adda_site.cache.FileCache",
             "LOCATION": os.environ.get("CACHE_DIR", BASE_DIR / ".cache"),
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "adda"),
             "OPTIONS": {"MAX_ENTRIES": 20_000},

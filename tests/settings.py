@@ -18,7 +18,7 @@ STORAGES = STORAGES | {
 }
 WHITENOISE_USE_FINDERS = True
 SERVE_MEDIA = True
-if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+if CACHES["default"]["BACKEND"].endswith("FileCache"):
     # A cache of this test run's own, so that runs side by side do not share entries; the
     # processes a test starts with these settings share it (tests/test_page_cache.py).
     os.environ.setdefault("ADDA_TEST_CACHE_DIR", tempfile.mkdtemp(prefix="adda-test-cache-"))

@@ -357,3 +357,20 @@ def test_a_head_request_is_answered_from_the_cache(article):
         response = Client().head(article.get_absolute_url())
     assert response.status_code == 200
     assert len(queries.captured_queries) == 0
+
+
+def test_the_file_cache_reads_values_django_wrote_compressed(tmp_path):
+    """An upgrade keeps the cache directory: entries Django's own file cache wrote
+    before are still read."""
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    from adda_site.cache import FileCache
+
+    old = FileBasedCache(str(tmp_path), {})
+    new = FileCache(str(tmp_path), {})
+    old.set("page", {"body": b"x" * 1000})
+    assert new.get("page") == {"body": b"x" * 1000}
+    new.set("page", {"body": b"y" * 1000})
+    assert new.get("page") == {"body": b"y" * 1000}
+    assert new.touch("page", 60)
+    assert new.get("missing", "nothing") == "nothing"

@@ -143,7 +143,7 @@ def test_changing_ones_choice_writes_a_record(client, db):
 
 
 def test_the_default_cache_is_shared_by_the_workers_of_a_machine():
-    shared = "TolerantRedisCache" if os.environ.get("REDIS_URL") else "FileBasedCache"
+    shared = "TolerantRedisCache" if os.environ.get("REDIS_URL") else "FileCache"
     assert settings.CACHES["default"]["BACKEND"].endswith(shared)
 
 
