@@ -374,3 +374,23 @@ def test_the_file_cache_reads_values_django_wrote_compressed(tmp_path):
     assert new.get("page") == {"body": b"y" * 1000}
     assert new.touch("page", 60)
     assert new.get("missing", "nothing") == "nothing"
+
+
+def test_a_new_policy_version_shows_on_the_next_request(
+    article, choose, django_capture_on_commit_callbacks
+):
+    from consent.models import PolicyText, PolicyVersion
+
+    accepting = Client()
+    choose(accepting, "alla")
+    accepting.get("/")  # where the visitor is told the choice was saved
+    assertNotContains(fetch(accepting, article.get_absolute_url()), BANNER)
+    current = PolicyVersion.objects.order_by("-number").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        PolicyVersion.objects.create(
+            number=current.number + 1,
+            change_note="Vi har bytt leverantör av statistik.",
+            texts=PolicyText.objects.get(pk=current.texts_id),
+        )
+    # The visitor's choice was made on the previous version: asked again, at once.
+    assertContains(fetch(accepting, article.get_absolute_url()), BANNER)

@@ -1,5 +1,6 @@
 import os
 import re
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -140,3 +141,16 @@ def test_sqlite_file_database_syncs_every_commit_to_disk(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "2"]
+
+
+@pytest.mark.parametrize(
+    "database_url", ["sqlite:////tmp/adda-settings-check.sqlite3", "postgres://db.example.se/adda"]
+)
+def test_workers_keep_their_database_connection_and_check_it_before_reuse(
+    monkeypatch, database_url
+):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.delenv("CONN_MAX_AGE", raising=False)
+    database = runpy.run_path(str(ROOT / "adda_site" / "settings.py"))["DATABASES"]["default"]
+    assert database["CONN_MAX_AGE"] >= 60
+    assert database["CONN_HEALTH_CHECKS"] is True
