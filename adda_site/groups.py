@@ -4,3 +4,6 @@
 EDITORS = "Redaktörer"
 # Manage the scripts that need consent (consent.GatedScript); editors only switch them.
 WEB_MANAGERS = "Webbansvariga"
+# Write articles and submit them for review; cannot publish. Their changes to a published
+# article wait as a version until an editor publishes them.
+WRITERS = "Skribenter"

@@ -17,6 +17,8 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
+from simple_history.signals import post_create_historical_record
 
 from adda_site import page_cache
 
@@ -87,7 +89,20 @@ class ArticleQuerySet(models.QuerySet):
         return min((when for when in times.values() if when is not None), default=None)
 
     def drafts(self):
-        return self.filter(status=Article.Status.DRAFT)
+        """Not published: drafts, and drafts waiting for review."""
+        return self.exclude(status=Article.Status.PUBLISHED)
+
+    def waiting_for_review(self):
+        """What an editor who may publish has to look at: articles submitted for review,
+        and published articles with a change waiting (a version in the history)."""
+        return self.filter(Q(status=Article.Status.REVIEW) | Exists(self._waiting_changes()))
+
+    def with_waiting_change(self):
+        """Each article with ``has_waiting_change``: whether a change to it waits."""
+        return self.annotate(has_waiting_change=Exists(self._waiting_changes()))
+
+    def _waiting_changes(self):
+        return Article.history.filter(id=OuterRef("pk"), review=ArticleVersionFields.Review.WAITING)
 
     def scheduled(self):
         """Published by an editor, but not yet at its publication time."""
@@ -178,18 +193,60 @@ class ArticleQuerySet(models.QuerySet):
         return self.with_categories().defer("body", "body_html")
 
 
+class ArticleVersionFields(models.Model):
+    """What the history (news.HistoricalArticle, one row a version) keeps beside the
+    article's own fields."""
+
+    class Review(models.TextChoices):
+        """A version that is not the article's content yet: a change to a published
+        article by someone who may not publish (or an old version restored as a draft),
+        waiting for someone who may."""
+
+        WAITING = "waiting", _("waiting for review")
+        PUBLISHED = "published", _("published")
+        DISCARDED = "discarded", _("discarded")
+        REPLACED = "replaced", _("replaced by a newer change")
+
+    # Saved while the article was published: what visitors were shown (or will be, once
+    # its publication time comes).
+    is_published_version = models.BooleanField(_("published version"), default=False)
+    checkpoint_name = models.CharField(_("name of the version"), max_length=100, blank=True)
+    review = models.CharField(
+        _("review"), max_length=20, choices=Review, blank=True, default="", db_index=True
+    )
+    restored_from = models.PositiveIntegerField(_("restored from version"), null=True, blank=True)
+    # The names of the fields that differ from the article's version before (see
+    # news.history.note_changes), for the list of versions.
+    changed_fields = models.JSONField(_("changed fields"), default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            self.is_published_version = (
+                self.status == Article.Status.PUBLISHED
+                and not self.review
+                and self.history_type != "-"
+            )
+        super().save(*args, **kwargs)
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
-        """What the editor sets: a draft, or published (from published_at, until
-        unpublish_at). Stored in the ``status`` field."""
+        """What the editor sets: a draft, a draft submitted for review by someone who may
+        not publish, or published (from published_at, until unpublish_at). Stored in the
+        ``status`` field."""
 
         DRAFT = "draft", _("draft")
+        REVIEW = "review", _("waiting for review")
         PUBLISHED = "published", _("published")
 
     class Visibility(models.TextChoices):
         """What a visitor sees right now: the status and the two times together.
         Computed by ``Article.visibility``, never stored; the querysets drafts(),
-        scheduled(), published() and expired() select each value."""
+        scheduled(), published() and expired() select each value. An article waiting
+        for review is a draft to visitors."""
 
         DRAFT = "draft", _("draft")
         SCHEDULED = "scheduled", _("scheduled")
@@ -271,13 +328,27 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Counts every change: each save, and each change left waiting for review. The admin
+    # form carries the number it was opened with, and a save from a form older than the
+    # article is refused (news.history_admin.ArticleForm).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    # Every save keeps a version, with its categories. The body as shown and the state of
+    # the renditions are made again from the body and the image on save.
+    history = HistoricalRecords(
+        verbose_name=_("article version"),
+        verbose_name_plural=_("article versions"),
+        bases=[ArticleVersionFields],
+        m2m_fields=["categories"],
+        excluded_fields=["body_html", "has_hero_renditions"],
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [("publish_article", _("Can publish articles"))]
         constraints = [
             models.CheckConstraint(
                 condition=Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=F("published_at")),
@@ -297,6 +368,14 @@ class Article(models.Model):
             else None
         )
         previous_slug = previous and previous["slug"]
+        if previous:
+            # Counted by the database, so that two saves at once cannot both count one;
+            # the new number is read back (RETURNING) into the instance.
+            self.version = F("version") + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        else:
+            self.version = 1
         if not previous or previous["hero_image"] != self.hero_image.name:
             # A new image has no renditions until they are made below, after the commit.
             self.has_hero_renditions = False
@@ -351,7 +430,7 @@ class Article(models.Model):
     @property
     def visibility(self) -> "Article.Visibility":
         now = timezone.now()
-        if self.status == self.Status.DRAFT:
+        if self.status != self.Status.PUBLISHED:
             return self.Visibility.DRAFT
         if self.published_at > now:
             return self.Visibility.SCHEDULED
@@ -462,6 +541,16 @@ def delete_unused_image(storage: Storage, name: str, width: int | None) -> None:
             delete_with_renditions(storage, name, width)
 
     transaction.on_commit(delete)
+
+
+@receiver(post_create_historical_record)
+def note_version_changes(sender, history_instance, **kwargs) -> None:
+    # Versions simple-history makes itself: on saves outside the admin (the publish
+    # actions, commands) and on changes of categories outside a save.
+    if sender is Article.history.model:
+        from . import history  # which builds on this module
+
+        history.note_changes(history_instance)
 
 
 # Signals rather than delete() methods: the admin's bulk deletion deletes a queryset.

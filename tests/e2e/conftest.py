@@ -106,10 +106,13 @@ def editors_group(transactional_db):
     """The editors' group of the data migration: the database flush after each live
     server test removes it, while the permissions come back after every flush."""
     migration = importlib.import_module("news.migrations.0002_editors_group")
+    # Editors also publish, which a later migration gives them.
+    publishing = importlib.import_module("news.migrations.0009_writers_and_first_versions")
     group, _created = Group.objects.get_or_create(name=migration.EDITORS)
     group.permissions.set(
         Permission.objects.filter(
-            content_type__app_label="news", codename__in=migration.NEWS_PERMISSIONS
+            content_type__app_label="news",
+            codename__in=[*migration.NEWS_PERMISSIONS, *publishing.EDITOR_PERMISSIONS],
         )
     )
     return group
