@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "consent",
     "comments",
     "pages",
+    "reviews",
     # The project package: what the apps share (rate limit counters, site-wide commands).
     "adda_site",
 ]

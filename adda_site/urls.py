@@ -67,6 +67,8 @@ urlpatterns = [
     path("nyheter/", include("news.urls")),
     path("nyheter/", include("comments.urls")),
     path("cookies/", include("consent.urls")),
+    # Read-only review links of unpublished articles, for colleagues without an account.
+    path("granska/", include("reviews.urls")),
     path("admin/", admin.site.urls),
     # Last: site pages take the root addresses no one else uses.
     path("", include("pages.urls")),

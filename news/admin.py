@@ -6,10 +6,12 @@ from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from .history_admin import ArticleForm, ReviewFilter, VersionsAdminMixin
 from .models import Article, Category, FormerSlug, Image
+from .writing_help import WritingHelpAdminMixin
 
 
 @admin.register(Category)
@@ -61,9 +63,17 @@ class FormerSlugInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ("title", "visibility_label", "published_at", "category_names", "site_link")
-    list_filter = (VisibilityFilter, ("status", StatusFilter), "categories")
+class ArticleAdmin(WritingHelpAdminMixin, VersionsAdminMixin, admin.ModelAdmin):
+    form = ArticleForm
+    list_display = (
+        "title",
+        "visibility_label",
+        "review_label",
+        "published_at",
+        "category_names",
+        "site_link",
+    )
+    list_filter = (VisibilityFilter, ReviewFilter, ("status", StatusFilter), "categories")
     search_fields = ("title",)
     date_hierarchy = "published_at"
     ordering = ("-published_at",)
@@ -87,10 +97,15 @@ class ArticleAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (_("Version"), {"fields": ("checkpoint_name",)}),
     ]
 
+    class Media:
+        # Asks before leaving the form with unsaved changes.
+        js = ["js/admin-unsaved.js"]
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("categories")
+        return super().get_queryset(request).prefetch_related("categories").with_waiting_change()
 
     def get_urls(self):
         return [
@@ -120,6 +135,14 @@ class ArticleAdmin(admin.ModelAdmin):
     def visibility_label(self, obj):
         return obj.visibility.label
 
+    @admin.display(description=_("review"))
+    def review_label(self, obj):
+        if obj.status == Article.Status.REVIEW:
+            return Article.Status.REVIEW.label
+        if obj.has_waiting_change:
+            return gettext("change waiting for review")
+        return ""
+
     @admin.display(description=_("categories"))
     def category_names(self, obj):
         return ", ".join(category.name for category in obj.categories.all())
@@ -134,7 +157,7 @@ class ArticleAdmin(admin.ModelAdmin):
             _("Preview"),
         )
 
-    @admin.action(description=_("Publish selected articles"), permissions=["change"])
+    @admin.action(description=_("Publish selected articles"), permissions=["publish"])
     def publish(self, request, queryset):
         count = queryset.publish()
         self.message_user(
@@ -144,7 +167,7 @@ class ArticleAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Turn selected articles into drafts"), permissions=["change"])
+    @admin.action(description=_("Turn selected articles into drafts"), permissions=["publish"])
     def unpublish(self, request, queryset):
         count = queryset.unpublish()
         self.message_user(

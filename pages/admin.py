@@ -19,6 +19,10 @@ class PageAdmin(admin.ModelAdmin):
     search_fields = ("title",)
     fields = ("title", "slug", "description", "body")
 
+    class Media:
+        # Asks before leaving the form with unsaved changes.
+        js = ["js/admin-unsaved.js"]
+
 
 class InaccessibleContentInline(admin.StackedInline):
     model = InaccessibleContent
