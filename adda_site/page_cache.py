@@ -260,7 +260,9 @@ def _bucket(request, policy: CachePolicy) -> str:
 
 
 def _key(request, policy: CachePolicy, token: str) -> str:
-    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    # With the host and scheme: pages carry absolute addresses (canonical, og:url, feeds)
+    # built from them, which differ between the names ALLOWED_HOSTS gives the site.
+    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
     # The seed: servers with another SECRET_KEY (a rotation under way) make other markers,
     # so they never read each other's pages.
     return f"pages:{_SEED[:8]}:{token}:{get_language()}:{_bucket(request, policy)}:{address}"

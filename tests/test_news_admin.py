@@ -3,6 +3,7 @@ import os
 from datetime import timedelta
 
 import pytest
+from article_forms import article_form
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,27 +20,6 @@ def image_bytes(image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
-
-
-def article_form(**overrides):
-    when = timezone.localtime() - timedelta(minutes=5)
-    data = {
-        "title": "Nätverk för stärkt innovationskraft",
-        "slug": "natverk-for-starkt-innovationskraft",
-        "lead": "Ett nytt nätverk samlar kommunerna.",
-        "body": "<h2>Bakgrund</h2><p>Nätverket startar i höst.</p>",
-        "hero_alt": "",
-        "status": Article.Status.DRAFT,
-        "published_at_0": when.strftime("%Y-%m-%d"),
-        "published_at_1": when.strftime("%H:%M:%S"),
-        "unpublish_at_0": "",
-        "unpublish_at_1": "",
-        "former_slugs-TOTAL_FORMS": "0",
-        "former_slugs-INITIAL_FORMS": "0",
-        "former_slugs-MIN_NUM_FORMS": "0",
-        "former_slugs-MAX_NUM_FORMS": "1000",
-    }
-    return data | overrides
 
 
 def at(moment):

@@ -4,6 +4,7 @@ shows it. On disk here; tests/test_site_object_storage.py shows the same in a bu
 from datetime import timedelta
 
 import pytest
+from article_forms import change_form as article_form
 from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.utils import timezone
@@ -16,26 +17,6 @@ def stored(media_root) -> list[str]:
     if not media_root.exists():
         return []
     return sorted(str(path.relative_to(media_root)) for path in media_root.rglob("*.*"))
-
-
-def article_form(article: Article, **overrides) -> dict:
-    when = timezone.localtime(article.published_at)
-    return {
-        "title": article.title,
-        "slug": article.slug,
-        "lead": article.lead,
-        "body": article.body,
-        "hero_alt": article.hero_alt,
-        "status": article.status,
-        "published_at_0": when.strftime("%Y-%m-%d"),
-        "published_at_1": when.strftime("%H:%M:%S"),
-        "unpublish_at_0": "",
-        "unpublish_at_1": "",
-        "former_slugs-TOTAL_FORMS": "0",
-        "former_slugs-INITIAL_FORMS": "0",
-        "former_slugs-MIN_NUM_FORMS": "0",
-        "former_slugs-MAX_NUM_FORMS": "1000",
-    } | overrides
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
-from datetime import timedelta
-
 import pytest
+from article_forms import article_form
 from django.contrib import messages
-from django.utils import timezone
 
 from news import writing_help
 from news.models import Article
@@ -269,26 +267,6 @@ def test_lead_of_300_characters_is_fine():
 
 
 # In the admin
-
-
-def article_form(**overrides):
-    when = timezone.localtime() - timedelta(minutes=5)
-    return {
-        "title": "Nätverk för stärkt innovationskraft",
-        "slug": "natverk-for-starkt-innovationskraft",
-        "lead": "Ett nytt nätverk samlar kommunerna.",
-        "body": "<h2>Bakgrund</h2><p>Nätverket startar i höst.</p>",
-        "hero_alt": "",
-        "status": Article.Status.DRAFT,
-        "published_at_0": when.strftime("%Y-%m-%d"),
-        "published_at_1": when.strftime("%H:%M:%S"),
-        "unpublish_at_0": "",
-        "unpublish_at_1": "",
-        "former_slugs-TOTAL_FORMS": "0",
-        "former_slugs-INITIAL_FORMS": "0",
-        "former_slugs-MIN_NUM_FORMS": "0",
-        "former_slugs-MAX_NUM_FORMS": "1000",
-    } | overrides
 
 
 def test_saving_an_article_with_problems_saves_it_and_shows_the_warnings(editor_client):

@@ -394,3 +394,10 @@ def test_a_new_policy_version_shows_on_the_next_request(
         )
     # The visitor's choice was made on the previous version: asked again, at once.
     assertContains(fetch(accepting, article.get_absolute_url()), BANNER)
+
+
+def test_each_of_the_sites_host_names_gets_pages_with_its_own_addresses(article, settings):
+    settings.ALLOWED_HOSTS = ["nyheter.example.se", "www.nyheter.example.se"]
+    Client().get(article.get_absolute_url(), headers={"Host": "nyheter.example.se"})
+    other = Client().get(article.get_absolute_url(), headers={"Host": "www.nyheter.example.se"})
+    assertContains(other, 'href="http://www.nyheter.example.se/nyheter/kommunerna-samarbetar/"')
