@@ -18,6 +18,7 @@ page is stored longer than that.
 """
 
 import hashlib
+import logging
 import re
 import secrets
 import threading
@@ -36,12 +37,17 @@ from django.middleware.csrf import get_token
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.http import parse_etags
+from django.utils.http import parse_etags, urlencode
 from django.utils.translation import get_language
 
 from .forms import make_stamp, stamp_target
 
+logger = logging.getLogger(__name__)
+
 GENERATION_KEY = "pages:generation"
+# Part of every key: a release that changes what is stored (StoredPage, the cookie
+# policy) moves it, so servers of two releases never read each other's pickles.
+FORMAT = 2
 # A generation ends after this long even with nothing scheduled: the bound on staleness
 # should a new schedule's invalidation ever be lost (a write to a dead Redis, say).
 GENERATION_MAX_SECONDS = 600
@@ -190,7 +196,7 @@ def remember(name: str, compute: Callable[[], object]):
     rules), kept in the shared cache for the current generation: one read before an edit
     is never kept after it, as a delete-on-edit would allow."""
     token, _ends = current_generation()
-    key = f"{name}:{token}"
+    key = f"{name}:v{FORMAT}:{token}"
     value = _read_once(key)
     if value is None:
         value = compute()
@@ -202,10 +208,21 @@ def remember(name: str, compute: Callable[[], object]):
 def pages_changed() -> None:
     """Something public changed: every stored page is stale, in every process, from the
     moment the change is committed (at once outside a transaction)."""
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_AfterCommit())
-    else:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         _mint(timezone.now())
+        return
+    # One new generation per transaction, however many rows it changes (a bulk delete
+    # of 500 comments): a pending one registered at this savepoint level or an outer one
+    # is rolled back only with this change, and gets a new token for what this
+    # connection reads from now on.
+    active = set(connection.savepoint_ids)
+    for savepoints, callback, _robust in connection.run_on_commit:
+        if isinstance(callback, _AfterCommit) and set(savepoints) <= active:
+            callback.token = secrets.token_hex(4)
+            return
+    # Robust: a cache that cannot be written must not turn a committed edit into an error.
+    transaction.on_commit(_AfterCommit(), robust=True)
 
 
 def refresh_on_change(
@@ -262,18 +279,25 @@ def _bucket(request, policy: CachePolicy) -> str:
 def _key(request, policy: CachePolicy, token: str) -> str:
     # With the host and scheme: pages carry absolute addresses (canonical, og:url, feeds)
     # built from them, which differ between the names ALLOWED_HOSTS gives the site.
-    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()[:32]
+    # The query as Django reads it, sorted: "?%6Bategori=x" is the page "?kategori=x".
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    address = hashlib.sha256(address.encode()).hexdigest()[:32]
     # The seed: servers with another SECRET_KEY (a rotation under way) make other markers,
     # so they never read each other's pages.
-    return f"pages:{_SEED[:8]}:{token}:{get_language()}:{_bucket(request, policy)}:{address}"
+    bucket = _bucket(request, policy)
+    return f"pages:v{FORMAT}:{_SEED[:8]}:{token}:{get_language()}:{bucket}:{address}"
 
 
-def _etag(key: str, policy: CachePolicy) -> str:
+def _etag(request, key: str, policy: CachePolicy) -> str:
     parts = [key]
     if policy.per_visitor:
         # A page a browser kept carries a form stamp; after this long it is asked again,
         # so a page revalidated the next day never has a stamp too old to send.
         parts.append(str(int(timezone.now().timestamp() // settings.PAGE_CACHE_STAMP_SECONDS)))
+        # And a CSRF token made for the visitor's cookie then: a new cookie (after logging
+        # in and out, or clearing cookies) gets the page again, with a token that fits.
+        parts.append(request.COOKIES.get(settings.CSRF_COOKIE_NAME, ""))
     return f'"{hashlib.sha256(":".join(parts).encode()).hexdigest()[:32]}"'
 
 
@@ -282,7 +306,7 @@ def _matches(request, etag: str) -> bool:
     if not wanted:
         return False
     # A proxy that compresses the page weakens its ETag; the comparison is weak, as in HTTP.
-    return any(tag == "*" or tag.removeprefix("W/") == etag for tag in parse_etags(wanted))
+    return any(tag.removeprefix("W/") == etag for tag in parse_etags(wanted))
 
 
 def _conditional_headers(response, etag: str, policy: CachePolicy) -> None:
@@ -385,7 +409,7 @@ class PageCacheMiddleware:
 
         token, ends = current_generation()
         key = _key(request, policy, token)
-        etag = _etag(key, policy)
+        etag = _etag(request, key, policy)
         if _matches(request, etag):
             response = HttpResponseNotModified()
             _conditional_headers(response, etag, policy)
@@ -396,12 +420,21 @@ class PageCacheMiddleware:
 
         timeout = min(settings.PAGE_CACHE_SECONDS, ends - timezone.now().timestamp())
         stored = cache.get(key) if timeout > 0 else None
+        response = None
         if stored is not None:
-            response = stored.response_for(request)
-        else:
+            try:
+                response = stored.response_for(request)
+            except Exception:
+                # A stored page this code cannot rebuild is a miss, never an error page.
+                logger.warning("A stored page could not be served: rendered instead", exc_info=True)
+        if response is None:
             response = self.get_response(request)
             if timeout > 0 and (page := StoredPage.of(request, response)) is not None:
-                cache.set(key, page, int(timeout) or 1)
+                try:
+                    cache.set(key, page, int(timeout) or 1)
+                except OSError:
+                    # The file cache's disk: the page was rendered and is sent all the same.
+                    logger.warning("A page could not be stored in the cache", exc_info=True)
             if response.status_code != 200 or response.has_header("Cache-Control"):
                 return response
         _conditional_headers(response, etag, policy)

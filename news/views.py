@@ -46,8 +46,12 @@ def home(request):
 def article_list(request):
     categories = list(Category.objects.with_published_news())
     wanted = request.GET.get(CATEGORY_PARAMETER)
-    # An unknown or emptied category gives all the news rather than an error page.
     selected = next((category for category in categories if category.slug == wanted), None)
+    if wanted is not None and selected is None:
+        # An unknown or emptied category leads to all the news rather than an error page,
+        # at the list's own address: made-up ones are never pages of their own (nor
+        # entries in the page cache).
+        return redirect(_absolute_url(request, request.path, **{PAGE_PARAMETER: None}))
     articles = Article.objects.published().for_list()
     if selected:
         articles = articles.in_category(selected)

@@ -81,8 +81,9 @@ SHOUTING_MIN_WORDS = 3
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,:]\d+)*")
 # A full stop ends a sentence only before a space or the end of the block, so "1.5" and
 # "www.adda.se" do not; neither do common abbreviations.
-SENTENCE_END = re.compile(r"[.!?:]+[\"”’»)]*(?=\s|$)")
-BLOCK_ENDS_SENTENCE = re.compile(r"[.!?:]+[\"”’»)]*$")
+# A match starts only where a run of punctuation starts: otherwise a long run would be
+# tried from each of its characters in turn (time growing with the square of its length).
+SENTENCE_END = re.compile(r"(?<![.!?:])[.!?:]+[\"”’»)]*(?=\s|$)")
 # Abbreviations that rarely end a sentence ("m.m." and "osv." often do, and count).
 ABBREVIATIONS = re.compile(
     r"\b(?:t\.ex|bl\.a|s\.k|d\.v\.s|dvs|t\.o\.m|fr\.o\.m|ca|kl|nr|resp|jfr|p\.g\.a|pga|"
@@ -204,7 +205,8 @@ def sentence_count(text: str) -> int:
         return 0
     ends = SENTENCE_END.findall(text)
     # Text after the last full stop (a heading, a list item) is a sentence too.
-    return len(ends) + (0 if BLOCK_ENDS_SENTENCE.search(text) else 1)
+    ends_with_one = text.rstrip().rstrip('"”’»)').endswith(tuple(".!?:"))
+    return len(ends) + (0 if ends_with_one else 1)
 
 
 def readability(blocks: Iterable[str]) -> Readability | None:
@@ -249,7 +251,8 @@ def links_without_text(body: Body) -> int:
 
 
 def file_name_alt_texts(body: Body) -> list[str]:
-    return [alt for alt in body.alt_texts if FILE_NAME_ALT.match(alt.strip())]
+    # Alt texts longer than a file name are not one, and are never run through the pattern.
+    return [alt for alt in body.alt_texts if len(alt) <= 255 and FILE_NAME_ALT.match(alt.strip())]
 
 
 def image_prefixed_alt_texts(body: Body) -> list[str]:

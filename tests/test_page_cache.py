@@ -401,3 +401,34 @@ def test_each_of_the_sites_host_names_gets_pages_with_its_own_addresses(article,
     Client().get(article.get_absolute_url(), headers={"Host": "nyheter.example.se"})
     other = Client().get(article.get_absolute_url(), headers={"Host": "www.nyheter.example.se"})
     assertContains(other, 'href="http://www.nyheter.example.se/nyheter/kommunerna-samarbetar/"')
+
+
+def test_one_page_is_stored_once_however_its_address_is_spelt(article):
+    fetch(Client(), "/nyheter/?kategori=innovation&sida=1")
+    for spelling in [
+        "/nyheter/?sida=1&kategori=innovation",
+        "/nyheter/?%6Bategori=innovation&sida=1",
+    ]:
+        assert fetch(Client(), spelling).queries == 0
+
+
+def test_a_page_kept_with_another_csrf_cookie_is_sent_again(article):
+    url = article.get_absolute_url()
+    visitor = Client()
+    visitor.get(url)  # the visitor's CSRF cookie is set
+    etag = visitor.get(url)["ETag"]
+    assert visitor.get(url, headers={"If-None-Match": etag}).status_code == 304
+    visitor.cookies["csrftoken"] = "a" * 32  # a new cookie: logged in and out since
+    assert visitor.get(url, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_many_changes_in_one_transaction_start_one_new_generation(article, make_comment):
+    from django.db import connection, transaction
+
+    from adda_site.page_cache import _AfterCommit
+
+    with transaction.atomic():
+        for _ in range(20):
+            make_comment(article)
+        pending = [c for _s, c, _r in connection.run_on_commit if isinstance(c, _AfterCommit)]
+    assert len(pending) == 1
