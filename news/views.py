@@ -51,7 +51,7 @@ def article_list(request):
         # An unknown or emptied category leads to all the news rather than an error page,
         # at the list's own address: made-up ones are never pages of their own (nor
         # entries in the page cache).
-        return redirect(_absolute_url(request, request.path, **{PAGE_PARAMETER: None}))
+        return redirect(request.path)
     articles = Article.objects.published().for_list()
     if selected:
         articles = articles.in_category(selected)

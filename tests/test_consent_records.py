@@ -467,8 +467,8 @@ def test_cached_policy_carries_its_texts_hash(db):
     forget_policy()
     current_policy()
 
-    from adda_site.page_cache import current_generation
+    from adda_site.page_cache import FORMAT, current_generation
     from consent.policy import CACHE_KEY
 
-    cached = cache.get(f"{CACHE_KEY}:sv:{current_generation()[0]}")
+    cached = cache.get(f"{CACHE_KEY}:sv:v{FORMAT}:{current_generation()[0]}")
     assert cached.__dict__["texts_sha256"] == cached.texts_sha256
