@@ -24,7 +24,7 @@ from .models import Article
 
 # The article's own fields an editor compares, in the order of the form; the hero image
 # and its texts are one row, the body its own section.
-TEXT_FIELDS = ["title", "slug", "lead", "seo_description"]
+TEXT_FIELDS = ["title", "slug", "lead", "seo_description", "correction_note"]
 OTHER_FIELDS = ["status", "published_at", "unpublish_at", "comments_enabled"]
 HERO_FIELDS = ["hero_image", "hero_alt", "hero_is_decorative"]
 # What a version's "changed" summary looks at: every field an editor sets.

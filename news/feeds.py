@@ -2,12 +2,20 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext
 
 from .models import Article, Category
 
 FEED_LENGTH = 20
+
+
+def correction_text(article: Article) -> str:
+    """The correction note as the article page shows it: "Updated 22 June 2022: …"."""
+    date = date_format(timezone.localtime(article.corrected_at), "j F Y")
+    return gettext("Updated %(date)s:") % {"date": date} + " " + article.correction_note
 
 
 class LatestNewsFeed(Feed):
@@ -33,14 +41,16 @@ class LatestNewsFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        # Feed readers read a description as HTML: the lead is plain text.
-        return escape(item.lead)
+        # Feed readers read a description as HTML: the lead and the note are plain text.
+        if not item.corrected_at:
+            return escape(item.lead)
+        return format_html("<p>{}</p><p>{}</p>", correction_text(item), item.lead)
 
     def item_pubdate(self, item: Article):
         return item.published_at
 
     def item_updateddate(self, item: Article):
-        return item.changed_at
+        return item.modified_at
 
     def item_categories(self, item: Article) -> list[str]:
         return [category.name for category in item.categories.all()]

@@ -39,7 +39,7 @@ def for_article(request: HttpRequest, article: Article) -> dict:
         "mainEntityOfPage": url,
         "inLanguage": get_language(),
         "datePublished": timezone.localtime(article.published_at).isoformat(),
-        "dateModified": timezone.localtime(article.changed_at).isoformat(),
+        "dateModified": timezone.localtime(article.modified_at).isoformat(),
         "publisher": {
             "@type": "Organization",
             "name": settings.SITE_NAME,

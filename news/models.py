@@ -6,7 +6,7 @@ from django.core.files.storage import Storage
 from django.core.validators import FileExtensionValidator
 from django.db import connections, models, transaction
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -38,15 +38,20 @@ DESCRIPTION_LENGTH = 160
 class CategoryQuerySet(models.QuerySet):
     def with_published_news(self):
         """Categories that have published news, with the time the latest of it changed
-        (as Article.changed_at)."""
+        for visitors (as Article.modified_at)."""
         latest = (
             Article.objects.published()
             .filter(categories=OuterRef("pk"))
-            .annotate(last_changed_at=Greatest("updated_at", "published_at"))
+            .annotate(last_changed_at=modified_at_expression())
             .order_by("-last_changed_at")
             .values("last_changed_at")[:1]
         )
         return self.annotate(news_changed_at=Subquery(latest)).filter(news_changed_at__isnull=False)
+
+
+def modified_at_expression() -> Greatest:
+    """Article.modified_at in the database."""
+    return Greatest(Coalesce("public_modified_at", "published_at"), "published_at")
 
 
 class Category(models.Model):
@@ -129,9 +134,10 @@ class ArticleQuerySet(models.QuerySet):
         return self._set_status(Article.Status.DRAFT)
 
     def _set_status(self, status: str) -> int:
-        # Each article is saved, not update()d: a save stamps updated_at (which the
-        # sitemap, the feeds and JSON-LD show) and sends the signals that history and
-        # cache invalidation listen to. Articles already in that status are left alone.
+        # Each article is saved, not update()d: a save stamps updated_at and, on
+        # publishing, public_modified_at (which the sitemap, the feeds and JSON-LD show),
+        # and sends the signals that history and cache invalidation listen to. Articles
+        # already in that status are left alone.
         # Read inside the transaction, so another editor's change cannot slip in between.
         with transaction.atomic(using=self.db):
             changing = list(self.exclude(status=status))
@@ -326,8 +332,25 @@ class Article(models.Model):
         default=True,
         help_text=_("Untick to close commenting; published comments stay visible."),
     )
+    correction_note = models.TextField(
+        _("correction note"),
+        blank=True,
+        help_text=_(
+            "Write what was corrected, e.g. “The meeting is on 14 June, not 13 June.” "
+            "It is shown, dated, under the article's date. Corrections without a note "
+            "do not change the article's date."
+        ),
+    )
+    # Set by save() when the note is written or its text changes.
+    corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The internal change stamp (caches, ETags): every save moves it.
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # What visitors are told of the last change (dateModified, lastmod, RSS): set by
+    # save() on publishing and on a correction note only, so a silent typo fix keeps it.
+    public_modified_at = models.DateTimeField(
+        _("publicly modified at"), null=True, blank=True, editable=False
+    )
     # Counts every change: each save, and each change left waiting for review. The admin
     # form carries the number it was opened with, and a save from a form older than the
     # article is refused (news.history_admin.ArticleForm).
@@ -363,7 +386,17 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(self.title, exclude_pk=self.pk)
         previous = (
-            Article.objects.filter(pk=self.pk).values("slug", "hero_image", "hero_width").first()
+            Article.objects.filter(pk=self.pk)
+            .values(
+                "slug",
+                "hero_image",
+                "hero_width",
+                "status",
+                "correction_note",
+                "corrected_at",
+                "public_modified_at",
+            )
+            .first()
             if self.pk
             else None
         )
@@ -376,6 +409,13 @@ class Article(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
         else:
             self.version = 1
+        self._set_public_times(previous, kwargs.get("update_fields"))
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "corrected_at",
+                "public_modified_at",
+            }
         if not previous or previous["hero_image"] != self.hero_image.name:
             # A new image has no renditions until they are made below, after the commit.
             self.has_hero_renditions = False
@@ -427,6 +467,37 @@ class Article(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def _set_public_times(self, previous: dict | None, update_fields) -> None:
+        """Date a new or changed correction note, and move the public modified time on
+        publishing and on a correction note only. Worked out from the stored row, not
+        from what the instance holds: a restored version or a form cannot move them."""
+        now = timezone.now()
+        if previous is None:
+            if not self.correction_note.strip():
+                self.corrected_at = None
+            elif self.corrected_at is None:
+                self.corrected_at = now
+            if self.status == self.Status.PUBLISHED and self.public_modified_at is None:
+                self.public_modified_at = now
+            return
+
+        def saved(name: str):
+            return (
+                getattr(self, name)
+                if update_fields is None or name in update_fields
+                else previous[name]
+            )
+
+        note, status = saved("correction_note"), saved("status")
+        self.corrected_at = previous["corrected_at"]
+        self.public_modified_at = previous["public_modified_at"]
+        if not note.strip():
+            self.corrected_at = None
+        elif note != previous["correction_note"]:
+            self.corrected_at = self.public_modified_at = now
+        if status == self.Status.PUBLISHED and previous["status"] != self.Status.PUBLISHED:
+            self.public_modified_at = now
+
     @property
     def visibility(self) -> "Article.Visibility":
         now = timezone.now()
@@ -453,10 +524,10 @@ class Article(models.Model):
         return picture(self.hero_image, self.hero_width, self.hero_height)
 
     @property
-    def changed_at(self):
-        """When visitors last saw the article change: its last edit, or its appearance if a
-        scheduled article appeared later."""
-        return max(self.updated_at, self.published_at)
+    def modified_at(self):
+        """When visitors were last told the article changed: its publishing or its latest
+        correction note, or its appearance if a scheduled article appeared later."""
+        return max(self.public_modified_at or self.published_at, self.published_at)
 
     @property
     def description(self) -> str:

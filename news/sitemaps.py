@@ -1,18 +1,17 @@
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
-from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from .models import Article, Category
+from .models import Article, Category, modified_at_expression
 
 
 class ArticleSitemap(Sitemap):
     def items(self):
-        return Article.objects.published().only("slug", "published_at", "updated_at")
+        return Article.objects.published().only("slug", "published_at", "public_modified_at")
 
     def lastmod(self, item: Article):
-        return item.changed_at
+        return item.modified_at
 
 
 class CategorySitemap(Sitemap):
@@ -36,9 +35,7 @@ class NewsPagesSitemap(Sitemap):
 
     @cached_property
     def latest_change(self):
-        return Article.objects.published().aggregate(
-            latest=Max(Greatest("updated_at", "published_at"))
-        )["latest"]
+        return Article.objects.published().aggregate(latest=Max(modified_at_expression()))["latest"]
 
     def lastmod(self, item: str):
         return self.latest_change

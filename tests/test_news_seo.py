@@ -121,11 +121,12 @@ def test_sitemap_lists_start_list_category_pages_and_published_articles(
     }
 
 
-def test_sitemap_lastmod_is_when_the_article_was_last_changed(client, make_article, time_machine):
+def test_sitemap_lastmod_is_when_the_article_was_last_corrected(client, make_article, time_machine):
     time_machine.move_to(timezone.make_aware(datetime(2022, 6, 21, 12, 0)), tick=False)
     article = make_article("Ändrad", published_at=timezone.now())
     time_machine.move_to(timezone.make_aware(datetime(2023, 1, 10, 12, 0)), tick=False)
     article.lead = "En rättad ingress."
+    article.correction_note = "Ingressen är rättad."
     article.save()
     urls = sitemap_urls(client.get("/sitemap.xml"))
     assert urls[f"http://testserver{article.get_absolute_url()}"] == "2023-01-10"
@@ -362,7 +363,7 @@ def test_article_page_carries_news_article_structured_data(client, article_with_
     assert data["url"] == url
     assert data["mainEntityOfPage"] == url
     assert datetime.fromisoformat(data["datePublished"]) == article_with_image.published_at
-    assert datetime.fromisoformat(data["dateModified"]) == article_with_image.updated_at
+    assert datetime.fromisoformat(data["dateModified"]) == article_with_image.public_modified_at
     assert data["publisher"] == {
         "@type": "Organization",
         "name": "Adda",
