@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "comments",
     "pages",
     "reviews",
+    "autosave",
     # The project package: what the apps share (rate limit counters, site-wide commands).
     "adda_site",
 ]

@@ -69,6 +69,8 @@ urlpatterns = [
     path("cookies/", include("consent.urls")),
     # Read-only review links of unpublished articles, for colleagues without an account.
     path("granska/", include("reviews.urls")),
+    # The article form kept while the editor types (staff only), beside the admin.
+    path("admin/autosave/", include("autosave.urls")),
     path("admin/", admin.site.urls),
     # Last: site pages take the root addresses no one else uses.
     path("", include("pages.urls")),

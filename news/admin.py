@@ -9,6 +9,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from autosave.admin_mixins import AUTOSAVE_SCRIPT, AutosaveAdminMixin
+
 from .history_admin import ArticleForm, ReviewFilter, VersionsAdminMixin
 from .models import Article, Category, FormerSlug, Image
 from .writing_help import WritingHelpAdminMixin
@@ -63,7 +65,7 @@ class FormerSlugInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(WritingHelpAdminMixin, VersionsAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(AutosaveAdminMixin, WritingHelpAdminMixin, VersionsAdminMixin, admin.ModelAdmin):
     form = ArticleForm
     list_display = (
         "title",
@@ -85,6 +87,7 @@ class ArticleAdmin(WritingHelpAdminMixin, VersionsAdminMixin, admin.ModelAdmin):
         (None, {"fields": ("title", "slug", "lead", "body")}),
         (_("Hero image"), {"fields": ("hero_image", "hero_alt", "hero_is_decorative")}),
         (_("Search engines and sharing"), {"fields": ("seo_description",)}),
+        (_("Correction"), {"fields": ("correction_note",)}),
         (
             _("Publishing"),
             {
@@ -102,7 +105,8 @@ class ArticleAdmin(WritingHelpAdminMixin, VersionsAdminMixin, admin.ModelAdmin):
 
     class Media:
         # Asks before leaving the form with unsaved changes.
-        js = ["js/admin-unsaved.js"]
+        # Keeps the open form on the server while the editor types (autosave).
+        js = ["js/admin-unsaved.js", AUTOSAVE_SCRIPT]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("categories").with_waiting_change()
