@@ -36,7 +36,8 @@ def keep_article(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     article = article_for(request, pk)
     max_bytes = getattr(settings, "AUTOSAVE_MAX_BYTES", DEFAULT_MAX_BYTES)
     # Checked before the body is read; a body past DATA_UPLOAD_MAX_MEMORY_SIZE is a 400.
-    if int(request.META.get("CONTENT_LENGTH") or 0) > max_bytes:
+    length = request.headers.get("content-length") or "0"
+    if not length.isdigit() or int(length) > max_bytes:
         return HttpResponse(status=413)
     fields = {
         name: request.POST.getlist(name) for name in request.POST if name != "csrfmiddlewaretoken"
