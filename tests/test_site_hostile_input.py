@@ -665,3 +665,11 @@ def test_log_holds_no_address_email_text_or_consent_id_of_visitors(
     for record in log.records:
         for personal in (ADDRESS, *OTHER_ADDRESSES, EMAIL, NAME, TEXT, PROBLEM, consent_id):
             assert personal not in logged(record), f"{personal!r} logged by {record.name}"
+
+
+@pytest.mark.parametrize("path", ["//[", "//]/", "//example.org/", "//%5B"])
+def test_an_address_that_looks_like_another_host_is_not_found(client, db, path):
+    response = get_raw(client, path)
+
+    assert response.status_code == 404
+    assert 'href="http://testserver//' in response.content.decode()
