@@ -150,9 +150,9 @@ def postgres_is_running() -> bool:
 
 
 @contextlib.contextmanager
-def postgres_database() -> Iterator[str]:
+def postgres_database(prefix: str = "adda_faults") -> Iterator[str]:
     """A new, empty PostgreSQL database on the local server, dropped afterwards: its name."""
-    name = f"adda_faults_{secrets.token_hex(4)}"
+    name = f"{prefix}_{secrets.token_hex(4)}"
     host, port = POSTGRES
     server = f"host={host} port={port} user=postgres dbname=postgres"
     with psycopg.connect(server, autocommit=True) as connection:
@@ -164,11 +164,11 @@ def postgres_database() -> Iterator[str]:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def postgres_rows(database: str, sql: str) -> list[tuple]:
+def postgres_rows(database: str, sql: str, params: tuple = ()) -> list[tuple]:
     """What ``sql`` finds in ``database``, read directly rather than through the site."""
     host, port = POSTGRES
     with psycopg.connect(f"host={host} port={port} user=postgres dbname={database}") as connection:
-        return connection.execute(sql).fetchall()
+        return connection.execute(sql, params).fetchall()
 
 
 @dataclass

@@ -11,7 +11,6 @@ import gzip
 import html.parser
 import http.client
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -26,14 +25,11 @@ from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
 
-import psycopg
-
 # The options loadtest's gunicorn runs with (no shared control socket).
 from loadtest.production import ROOT, _gunicorn_options
 
 HOST = "127.0.0.1"
 CONFIG = ROOT / "deploy" / "nginx.conf"
-POSTGRES = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 
 
 def nginx_executable() -> str | None:
@@ -48,27 +44,6 @@ def port_is_open(port: int, host: str = HOST) -> bool:
     except OSError:
         return False
     return True
-
-
-# PostgreSQL
-
-
-@contextlib.contextmanager
-def postgres_database() -> Iterator[str]:
-    """A new, empty database on the local PostgreSQL server, dropped afterwards: its name."""
-    name = f"adda_proxy_{secrets.token_hex(4)}"
-    with psycopg.connect(POSTGRES, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield name
-    finally:
-        with psycopg.connect(POSTGRES, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def postgres_rows(database: str, sql: str, params: tuple = ()) -> list[tuple]:
-    with psycopg.connect(f"host=127.0.0.1 port=5432 user=postgres dbname={database}") as db:
-        return db.execute(sql, params).fetchall()
 
 
 # Processes

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 import redis
 import reverse_proxy
-from reverse_proxy import AppServer, Proxy, Reply, Visitor, form_values, postgres_rows
+from faults import postgres_database, postgres_rows
+from reverse_proxy import AppServer, Proxy, Reply, Visitor, form_values
 
 from loadtest.production import form_fields, free_port, manage, production_environment
 from tests import object_storage
@@ -109,7 +110,7 @@ def site(tmp_path_factory):
         static_root=directory / "static",
     )
     with (
-        reverse_proxy.postgres_database() as database,
+        postgres_database("adda_proxy") as database,
         own_cache_keys() as cache_prefix,
         object_storage.running(log_path=directory / "moto.log") as storage,
     ):

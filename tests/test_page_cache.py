@@ -432,3 +432,20 @@ def test_many_changes_in_one_transaction_start_one_new_generation(article, make_
             make_comment(article)
         pending = [c for _s, c, _r in connection.run_on_commit if isinstance(c, _AfterCommit)]
     assert len(pending) == 1
+
+
+def test_a_response_that_sets_a_cookie_or_decides_its_own_caching_is_not_stored(rf):
+    from django.http import HttpResponse
+    from django.utils.cache import add_never_cache_headers
+
+    from adda_site.page_cache import StoredPage
+
+    request = rf.get("/nyheter/")
+    with_cookie = HttpResponse("<p>Sida</p>")
+    with_cookie.set_cookie("samtycke", "ett-val")
+    never_cache = HttpResponse("<p>Sida</p>")
+    add_never_cache_headers(never_cache)
+
+    assert StoredPage.of(request, with_cookie) is None
+    assert StoredPage.of(request, never_cache) is None
+    assert StoredPage.of(request, HttpResponse("<p>Sida</p>")) is not None
