@@ -3,7 +3,7 @@ from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import connections, models, transaction
 from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
@@ -577,7 +577,34 @@ class Image(models.Model):
     description = models.CharField(
         _("description"),
         max_length=250,
-        help_text=_("For finding the image again; the alt text is written in the article."),
+        help_text=_("For finding the image again in the image bank."),
+    )
+    # One alt text rule for every use of the image: as a hero and in a body.
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=250,
+        blank=True,
+        validators=[validate_alt_text],
+        help_text=_("Describe what the image shows for those who cannot see it."),
+    )
+    is_decorative = models.BooleanField(
+        _("decorative image"),
+        default=False,
+        help_text=_("Tick only if the image adds nothing to the text; it then gets no alt text."),
+    )
+    # The point crops keep in view, as fractions of the width and height from the top
+    # left corner; none means the centre.
+    focal_x = models.FloatField(
+        _("focal point, across"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    focal_y = models.FloatField(
+        _("focal point, down"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
@@ -588,6 +615,26 @@ class Image(models.Model):
 
     def __str__(self):
         return self.description
+
+    def clean(self):
+        errors = {}
+        if not self.is_decorative and not self.alt_text.strip():
+            errors["alt_text"] = gettext(
+                "Write an alternative text, or mark the image as decorative."
+            )
+        if self.is_decorative and self.alt_text.strip():
+            errors["is_decorative"] = gettext(
+                "A decorative image has no alternative text: remove the text or untick the box."
+            )
+        if (self.focal_x is None) != (self.focal_y is None):
+            errors["focal_x"] = gettext("A focal point needs both its coordinates.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def alt(self) -> str:
+        """The alt attribute wherever the image is shown: empty for a decorative image."""
+        return "" if self.is_decorative else self.alt_text
 
     def save(self, *args, **kwargs):
         previous = (

@@ -281,7 +281,11 @@ def test_editor_uploads_a_body_image_and_gets_its_address(editor_client, make_im
 
     response = editor_client.post(
         "/admin/news/image/add/",
-        {"file": make_image_upload("torget.png"), "description": "Stortorget i vinterljus"},
+        {
+            "file": make_image_upload("torget.png"),
+            "description": "Stortorget i vinterljus",
+            "alt_text": "Stortorget i vinterljus",
+        },
         follow=True,
     )
     image = Image.objects.get()

@@ -87,7 +87,8 @@ def test_photo_in_the_image_bank_and_its_renditions_in_an_article_have_no_metada
     editor_client, media_root
 ):
     editor_client.post(
-        IMAGE_ADD_URL, {"file": phone_photo(), "description": "Stortorget i vinterljus"}
+        IMAGE_ADD_URL,
+        {"file": phone_photo(), "description": "Stortorget i vinterljus", "is_decorative": "on"},
     )
     image = Image.objects.get()
     assert (image.width, image.height) == (900, 1600)
@@ -109,7 +110,7 @@ def test_transparent_png_keeps_its_transparency(editor_client, media_root):
     buffer = io.BytesIO()
     logo.save(buffer, "PNG")
     upload = SimpleUploadedFile("logotyp.png", buffer.getvalue(), content_type="image/png")
-    editor_client.post(IMAGE_ADD_URL, {"file": upload, "description": "Logotypen"})
+    editor_client.post(IMAGE_ADD_URL, {"file": upload, "description": "Logotypen", "alt_text": "Logotypen"})
     with PillowImage.open(Image.objects.get().file.path) as stored:
         assert stored.format == "PNG"
         assert stored.getpixel((10, 10))[3] == 0
@@ -126,7 +127,7 @@ def test_image_that_is_not_what_its_name_says_is_refused(
     buffer = io.BytesIO()
     PillowImage.new("RGB", (800, 600), BLUE).save(buffer, pillow_format)
     upload = SimpleUploadedFile(name, buffer.getvalue())
-    response = editor_client.post(IMAGE_ADD_URL, {"file": upload, "description": "Torget"})
+    response = editor_client.post(IMAGE_ADD_URL, {"file": upload, "description": "Torget", "alt_text": "Torget"})
     assertContains(
         response,
         "Filen är inte en bild som vi kan använda. Ladda upp en bild i JPEG, PNG eller WebP.",
@@ -160,7 +161,7 @@ def test_body_image_with_a_non_ascii_file_name_is_shown(editor_client, client, m
     buffer = io.BytesIO()
     PillowImage.new("RGB", (1000, 600), BLUE).save(buffer, "JPEG")
     upload = SimpleUploadedFile("båthamnen.jpg", buffer.getvalue(), content_type="image/jpeg")
-    editor_client.post(IMAGE_ADD_URL, {"file": upload, "description": "Båthamnen"})
+    editor_client.post(IMAGE_ADD_URL, {"file": upload, "description": "Båthamnen", "alt_text": "Båthamnen"})
     image = Image.objects.get()
     assert "%C3%A5" in image.file.url
     body = f'<figure><img src="{image.file.url}" alt="Båthamnen en sommardag"></figure>'
