@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -432,6 +434,14 @@ NEWS_IMAGE_MAX_BYTES = int(os.environ.get("NEWS_IMAGE_MAX_BYTES", str(10 * 1024 
 # Pillow refuses more than twice this as a decompression bomb; we refuse above it.
 NEWS_IMAGE_MAX_PIXELS = 40_000_000
 NEWS_RENDITION_WIDTHS = (480, 800, 1200, 1600)
+# Our own rich-text editor extensions: the article body's image button, which opens the
+# image bank's chooser. It writes only figures and images, which "Figure" allows already.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("js/admin-image-chooser-button.js")],
+        "extensions": {"ImageChooser": html_tags([])},
+    }
+]
 
 CONSENT_COOKIE_NAME = "samtycke"
 # A choice is asked again after this many days, judged from the recorded time.

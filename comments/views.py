@@ -55,7 +55,7 @@ def _kept_when_the_database_fails(view):
 @require_POST
 @_kept_when_the_database_fails
 def post_comment(request, slug):
-    article = get_object_or_404(Article.objects.published().with_categories(), slug=slug)
+    article = get_object_or_404(Article.objects.published().for_page(), slug=slug)
     form = CommentForm(request.POST, article=article)
     if not comments_open(article):
         closed = _("Commenting is closed for this article.")

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -11,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from autosave.admin_mixins import AUTOSAVE_SCRIPT, AutosaveAdminMixin
 
+from . import chooser
+from .focal_point import FocalPointAdminMixin
 from .history_admin import ArticleForm, ReviewFilter, VersionsAdminMixin
 from .models import Article, Category, FormerSlug, Image
 from .writing_help import WritingHelpAdminMixin
@@ -81,11 +85,14 @@ class ArticleAdmin(AutosaveAdminMixin, WritingHelpAdminMixin, VersionsAdminMixin
     ordering = ("-published_at",)
     prepopulated_fields = {"slug": ("title",)}
     filter_horizontal = ("categories",)
+    # Django's lookup popup: it searches the image bank by description and can upload a
+    # new image in place (with its alt text) without leaving the article.
+    raw_id_fields = ("hero",)
     inlines = [FormerSlugInline]
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ("title", "slug", "lead", "body")}),
-        (_("Hero image"), {"fields": ("hero_image", "hero_alt", "hero_is_decorative")}),
+        (_("Hero image"), {"fields": ("hero",)}),
         (_("Search engines and sharing"), {"fields": ("seo_description",)}),
         (_("Correction"), {"fields": ("correction_note",)}),
         (
@@ -106,7 +113,9 @@ class ArticleAdmin(AutosaveAdminMixin, WritingHelpAdminMixin, VersionsAdminMixin
     class Media:
         # Asks before leaving the form with unsaved changes.
         # Keeps the open form on the server while the editor types (autosave).
-        js = ["js/admin-unsaved.js", AUTOSAVE_SCRIPT]
+        # The body editor's image button and the hero field open the image chooser.
+        js = ["js/admin-unsaved.js", AUTOSAVE_SCRIPT, chooser.CHOOSER_SCRIPT]
+        css = {"all": ["css/admin-image-chooser.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("categories").with_waiting_change()
@@ -125,7 +134,7 @@ class ArticleAdmin(AutosaveAdminMixin, WritingHelpAdminMixin, VersionsAdminMixin
         return obj.get_absolute_url() if obj.visibility == Article.Visibility.PUBLISHED else None
 
     def preview(self, request, pk):
-        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        article = get_object_or_404(self.get_queryset(request).select_related("hero"), pk=pk)
         if not self.has_view_permission(request, article):
             raise PermissionDenied
         response = TemplateResponse(
@@ -185,14 +194,26 @@ class ArticleAdmin(AutosaveAdminMixin, WritingHelpAdminMixin, VersionsAdminMixin
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(FocalPointAdminMixin, admin.ModelAdmin):
     list_display = ("description", "address", "width", "height", "uploaded_at")
-    search_fields = ("description",)
+    search_fields = ("description", "alt_text")
     readonly_fields = ("address", "width", "height")
 
     @admin.display(description=_("address to use in the text"))
     def address(self, obj):
         return format_html("<code>{}</code>", obj.file.url) if obj.file else ""
+
+    def get_urls(self):
+        # The chooser of the article form (news.chooser), behind the admin's login.
+        def view(function):
+            return self.admin_site.admin_view(partial(function, model_admin=self))
+
+        return [
+            path("valj/", view(chooser.search), name="news_image_chooser"),
+            path("valj/ladda-upp/", view(chooser.upload), name="news_image_chooser_upload"),
+            path("valj/<int:pk>/", view(chooser.chosen), name="news_image_chosen"),
+            *super().get_urls(),
+        ]
 
     def get_deleted_objects(self, objs, request):
         # An image goes with its file and renditions: the articles showing it would show a
@@ -207,6 +228,9 @@ class ImageAdmin(admin.ModelAdmin):
                     reverse(f"{self.admin_site.name}:news_article_change", args=[article.pk]),
                     article,
                 )
-                for article in Article.objects.with_image(image.file.name).only("title")
+                # Its heroes are listed by Django already: the hero's key protects it.
+                for article in Article.objects.with_image(image.file.name)
+                .exclude(hero=image)
+                .only("title")
             ]
         return deleted, model_count, perms_needed, protected

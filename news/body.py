@@ -10,6 +10,7 @@ from django.core.files import File
 from django.core.files.images import get_image_dimensions
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from adda_site.rich_text import TEXT_EXTENSIONS
 
@@ -22,6 +23,9 @@ EDITOR_EXTENSIONS = TEXT_EXTENSIONS | {
     "Figure": True,
     "Caption": True,
     "Image": True,
+    # The image button opens the image bank's chooser (news.chooser) instead of asking
+    # for an address; its module is named in settings.DJANGO_PROSE_EDITOR_EXTENSIONS.
+    "ImageChooser": {"label": _("Insert an image")},
 }
 
 IMG_TAG = re.compile(r"<img\s[^>]*>")

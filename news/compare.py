@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from html.parser import HTMLParser
-from pathlib import PurePosixPath
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,13 +19,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 
-from .models import Article
+from .models import Article, Image
 
-# The article's own fields an editor compares, in the order of the form; the hero image
-# and its texts are one row, the body its own section.
+# The article's own fields an editor compares, in the order of the form; the body is its
+# own section.
 TEXT_FIELDS = ["title", "slug", "lead", "seo_description", "correction_note"]
 OTHER_FIELDS = ["status", "published_at", "unpublish_at", "comments_enabled"]
-HERO_FIELDS = ["hero_image", "hero_alt", "hero_is_decorative"]
+HERO_FIELDS = ["hero"]
+# How wide the hero's thumbnail is shown in a comparison, in CSS pixels.
+THUMBNAIL_WIDTH = 160
 # What a version's "changed" summary looks at: every field an editor sets.
 COMPARED_FIELDS = [*TEXT_FIELDS, "body", *HERO_FIELDS, *OTHER_FIELDS]
 
@@ -50,6 +51,9 @@ def label(field_name: str) -> str:
 def seen_value(version, name: str):
     """A field's value as an editor sees it: the admin shows and sends times to the
     second, so a time that differs by less is the same time."""
+    if name in HERO_FIELDS:
+        # The version keeps the image's id; the image itself may have been deleted since.
+        return version.hero_id
     value = getattr(version, name)
     if isinstance(value, datetime):
         return value.replace(microsecond=0)
@@ -77,23 +81,50 @@ def category_names(version) -> list[str]:
 def rows(old, new) -> list[Row]:
     """The fields of the two versions, each with its change marked."""
     result = [_text_row(name, getattr(old, name), getattr(new, name)) for name in TEXT_FIELDS]
-    result.append(_value_row(gettext("hero image"), hero_text(old), hero_text(new)))
+    result.append(_hero_row(old, new))
     result.append(_list_row(label("categories"), category_names(old), category_names(new)))
     for name in OTHER_FIELDS:
         result.append(_value_row(label(name), value_text(old, name), value_text(new, name)))
     return result
 
 
-def hero_text(version) -> str:
-    if not version.hero_image:
-        return pgettext("no hero image", "none")
-    name = PurePosixPath(str(version.hero_image)).name
-    if version.hero_is_decorative:
-        return gettext("%(file)s (decorative)") % {"file": name}
-    return gettext("%(file)s, alternative text: “%(alt)s”") % {
-        "file": name,
-        "alt": version.hero_alt,
-    }
+def _hero_row(old, new) -> Row:
+    images = Image.objects.in_bulk([pk for pk in (old.hero_id, new.hero_id) if pk])
+    shown_new = hero_html(new.hero_id, images)
+    if old.hero_id == new.hero_id:
+        return Row(label("hero"), False, shown_new)
+    return Row(
+        label("hero"),
+        True,
+        format_html("{} {}", deleted(hero_html(old.hero_id, images)), inserted(shown_new)),
+    )
+
+
+def hero_html(image_id: int | None, images: dict[int, Image]) -> SafeString:
+    """A version's hero: a thumbnail, the image's description and its alt text."""
+    if image_id is None:
+        return format_html("{}", pgettext("no hero image", "no image"))
+    image = images.get(image_id)
+    if image is None:
+        return format_html("{}", gettext("(deleted image)"))
+    if image.is_decorative:
+        text = gettext("%(description)s (decorative)") % {"description": image.description}
+    else:
+        text = gettext("%(description)s, alternative text: “%(alt)s”") % {
+            "description": image.description,
+            "alt": image.alt_text,
+        }
+    picture = image.picture
+    if picture is None:
+        return format_html("{}", text)
+    # The text beside it says what the image is: the thumbnail itself needs no alt text.
+    return format_html(
+        '<img class="version-thumbnail" src="{}" alt="" width="{}" height="{}"> {}',
+        picture.src,
+        THUMBNAIL_WIDTH,
+        round(picture.height * THUMBNAIL_WIDTH / picture.width),
+        text,
+    )
 
 
 def value_text(version, name: str) -> str:

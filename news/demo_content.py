@@ -77,6 +77,7 @@ class DemoArticle:
 class DemoFigure:
     file_name: str
     description: str
+    alt_text: str
 
 
 CATEGORIES = ("Innovation", "Digitalisering", "Upphandling", "Hållbarhet", "Kommuner och regioner")
@@ -92,6 +93,9 @@ CATEGORY_DESCRIPTIONS = {
 FIGURE = DemoFigure(
     file_name="innovationsnatverket-noder.jpg",
     description="Diagram över innovationsnätverkets fem regionala noder",
+    alt_text=(
+        "Diagram med en stor cirkel i mitten som är förbunden med fem mindre cirklar runt omkring."
+    ),
 )
 
 INNOVATION_NETWORK = DemoArticle(

@@ -18,7 +18,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from . import compare
-from .models import Article, ArticleVersionFields
+from .models import Article, ArticleVersionFields, Image
 
 Review = ArticleVersionFields.Review
 HistoricalArticle = Article.history.model
@@ -26,7 +26,6 @@ HistoricalCategories = HistoricalArticle.categories.model
 # What an article takes from a version it goes back to: its content, its times and its
 # status, but not its identity, its creation, its change stamp or its change count.
 NOT_RESTORED = {"id", "created_at", "updated_at", "version"}
-HERO_FIELDS = ["hero_image", "hero_width", "hero_height", "hero_alt", "hero_is_decorative"]
 
 
 def versions(article_id: int) -> QuerySet:
@@ -109,12 +108,22 @@ def note_changes(version) -> None:
 
 def put_version(article: Article, version) -> bool:
     """Give the article (in memory) the content of the version. Returns False if the
-    version's hero image is no longer stored: the article then keeps its own."""
-    has_image = not version.hero_image or article.hero_image.storage.exists(version.hero_image)
+    version's hero image is no longer in the image bank (or its file is gone): the article
+    then keeps its own."""
+    # The version keeps only the image's id: the image may have been deleted since, once
+    # no article showed it.
+    hero = Image.objects.filter(pk=version.hero_id).first() if version.hero_id else None
+    has_image = not version.hero_id or (
+        hero is not None and hero.file.storage.exists(hero.file.name)
+    )
     for field in HistoricalArticle.tracked_fields:
-        if field.name in NOT_RESTORED or (not has_image and field.name in HERO_FIELDS):
+        if field.name in NOT_RESTORED or (not has_image and field.name == "hero"):
             continue
         setattr(article, field.attname, getattr(version, field.attname))
+    if has_image:
+        # The image itself, not only its id: the page or preview then shows it at once.
+        article.hero = hero
+    article.__dict__.pop("hero_picture", None)
     return has_image
 
 
@@ -169,9 +178,6 @@ def leave_waiting(article: Article, *, user, categories, **marks):
     article.version = articles.values_list("version", flat=True).get()
     # No save sanitises it on the way: the version is shown and may be published later.
     article.body = Article._meta.get_field("body").sanitize(article.body)
-    if article.hero_image and not article.hero_image._committed:
-        # An image uploaded with the change is stored now, as a save would store it.
-        article._meta.get_field("hero_image").pre_save(article, add=False)
     return record_version(article, user=user, categories=categories, review=Review.WAITING, **marks)
 
 

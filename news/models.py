@@ -24,7 +24,18 @@ from adda_site import page_cache
 
 from . import body as article_body
 from . import search
-from .renditions import Picture, generate_renditions, original, picture
+from .renditions import (
+    DISPLAY_RATIO,
+    RATIOS,
+    SINGLE_RATIOS,
+    Crop,
+    Picture,
+    crop_for,
+    generate_renditions,
+    original,
+    picture,
+    single_image,
+)
 from .uploads import UploadedImageField, delete_with_renditions
 from .validators import validate_alt_text, validate_image_upload
 
@@ -36,17 +47,31 @@ DESCRIPTION_LENGTH = 160
 
 
 class CategoryQuerySet(models.QuerySet):
+    def having_published_news(self):
+        """Categories that have published news."""
+        return self.filter(Exists(_published_news_in(OuterRef(OuterRef("pk")))))
+
     def with_published_news(self):
         """Categories that have published news, with the time the latest of it changed
         for visitors (as Article.modified_at)."""
         latest = (
-            Article.objects.published()
-            .filter(categories=OuterRef("pk"))
+            _published_news_in(OuterRef(OuterRef("pk")))
             .annotate(last_changed_at=modified_at_expression())
             .order_by("-last_changed_at")
             .values("last_changed_at")[:1]
         )
-        return self.annotate(news_changed_at=Subquery(latest)).filter(news_changed_at__isnull=False)
+        return self.having_published_news().annotate(news_changed_at=Subquery(latest))
+
+
+def _published_news_in(category_id):
+    # The category's articles are found from the category (its rows in the link table),
+    # then checked for being published: SQLite without table statistics otherwise walks
+    # every published article per category, twice, on every news list (issue 11).
+    return Article.objects.published().filter(
+        pk__in=Article.categories.through.objects.filter(category_id=category_id).values(
+            "article_id"
+        )
+    )
 
 
 def modified_at_expression() -> Greatest:
@@ -121,9 +146,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(categories=category)
 
     def with_image(self, name: str):
-        """Articles showing the uploaded file ``name``: as their hero image, or in their
-        text, where it is written as an address (MEDIA_URL and the quoted name)."""
-        return self.filter(Q(hero_image=name) | Q(body__contains=filepath_to_uri(name)))
+        """Articles showing the uploaded file ``name``: as their hero image (an image of
+        the bank), or in their text, where it is written as an address (MEDIA_URL and the
+        quoted name)."""
+        return self.filter(Q(hero__file=name) | Q(body__contains=filepath_to_uri(name)))
 
     def publish(self) -> int:
         """Set the editor's status to published; scheduled times still apply."""
@@ -152,11 +178,14 @@ class ArticleQuerySet(models.QuerySet):
         category_ids = [category.pk for category in article.categories.all()]
         if not category_ids:
             return self.none()
-        # EXISTS rather than a join, so an article in two shared categories comes once.
-        shares_a_category = Article.categories.through.objects.filter(
-            article_id=OuterRef("pk"), category_id__in=category_ids
-        )
-        return self.filter(Exists(shares_a_category)).exclude(pk=article.pk)
+        # IN rather than a join, so an article in two shared categories comes once; and
+        # not a correlated EXISTS, which SQLite answers by checking every published
+        # article in turn (about a millisecond on 2,000 articles), where IN starts from
+        # the categories' few rows in the link table (issue 11).
+        in_a_shared_category = Article.categories.through.objects.filter(
+            category_id__in=category_ids
+        ).values("article_id")
+        return self.filter(pk__in=in_a_shared_category).exclude(pk=article.pk)
 
     def search(self, query: str):
         """Articles matching what a visitor typed, best match first.
@@ -193,6 +222,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.prefetch_related(
             Prefetch("categories", queryset=Category.objects.only("name", "slug"))
         )
+
+    def for_page(self):
+        """What the article page shows, in a constant number of queries: the hero comes
+        in the same query as the article."""
+        return self.with_categories().select_related("hero")
 
     def for_list(self):
         """What a list of articles shows, in a constant number of queries."""
@@ -274,14 +308,16 @@ class Article(models.Model):
     )
     # The sanitised body with responsive images, prepared on save rather than per view.
     body_html = models.TextField(editable=False, blank=True)
-    hero_image = UploadedImageField(
-        _("hero image"),
-        upload_to="articles/%Y/%m/",
-        width_field="hero_width",
-        height_field="hero_height",
+    # From the image bank, like the images of the body: one alt text rule and one focal
+    # point wherever an image is shown. PROTECT: an image an article shows cannot go.
+    hero = models.ForeignKey(
+        "Image",
+        models.PROTECT,
+        null=True,
         blank=True,
-        validators=[FileExtensionValidator(IMAGE_EXTENSIONS), validate_image_upload],
-        help_text=_("JPEG, PNG or WebP."),
+        related_name="hero_of",
+        verbose_name=_("hero image"),
+        help_text=_("Choose an image from the image bank, or upload a new one there."),
     )
     seo_description = models.CharField(
         _("description for search engines"),
@@ -291,23 +327,6 @@ class Article(models.Model):
             "Optional: shown by search engines and when the article is shared. "
             "Without it, the beginning of the lead is used."
         ),
-    )
-    hero_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    hero_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    # Whether every rendition of the hero image has been made: until then (and if making
-    # one failed) the page shows the original rather than addresses of missing files.
-    has_hero_renditions = models.BooleanField(default=False, editable=False)
-    hero_alt = models.CharField(
-        _("alternative text"),
-        max_length=250,
-        blank=True,
-        validators=[validate_alt_text],
-        help_text=_("Describe what the image shows for those who cannot see it."),
-    )
-    hero_is_decorative = models.BooleanField(
-        _("decorative image"),
-        default=False,
-        help_text=_("Tick only if the image adds nothing to the text; it then gets no alt text."),
     )
     categories = models.ManyToManyField(
         Category, related_name="articles", blank=True, verbose_name=_("categories")
@@ -357,14 +376,15 @@ class Article(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
-    # Every save keeps a version, with its categories. The body as shown and the state of
-    # the renditions are made again from the body and the image on save.
+    # Every save keeps a version, with its categories. The body as shown is made again
+    # from the body on save. The version keeps the hero's id (simple-history's foreign
+    # key has no constraint), so an image deleted since is simply gone from it.
     history = HistoricalRecords(
         verbose_name=_("article version"),
         verbose_name_plural=_("article versions"),
         bases=[ArticleVersionFields],
         m2m_fields=["categories"],
-        excluded_fields=["body_html", "has_hero_renditions"],
+        excluded_fields=["body_html"],
     )
 
     class Meta:
@@ -389,8 +409,6 @@ class Article(models.Model):
             Article.objects.filter(pk=self.pk)
             .values(
                 "slug",
-                "hero_image",
-                "hero_width",
                 "status",
                 "correction_note",
                 "corrected_at",
@@ -416,9 +434,6 @@ class Article(models.Model):
                 "corrected_at",
                 "public_modified_at",
             }
-        if not previous or previous["hero_image"] != self.hero_image.name:
-            # A new image has no renditions until they are made below, after the commit.
-            self.has_hero_renditions = False
         # Sanitised here too, so no path around the admin form stores raw HTML.
         self.body = self._meta.get_field("body").sanitize(self.body)
         self.body_html = article_body.render_body(self.body)
@@ -427,18 +442,7 @@ class Article(models.Model):
             if previous_slug and previous_slug != self.slug:
                 FormerSlug.objects.update_or_create(slug=previous_slug, defaults={"article": self})
             FormerSlug.objects.filter(slug=self.slug).delete()
-        if previous and previous["hero_image"] and previous["hero_image"] != self.hero_image.name:
-            delete_unused_image(
-                self.hero_image.storage, previous["hero_image"], previous["hero_width"]
-            )
-        if self.hero_image and self.hero_width:
-            ready = generate_renditions(self.hero_image, self.hero_width)
-            if ready != self.has_hero_renditions:
-                self.has_hero_renditions = ready
-                Article.objects.filter(pk=self.pk).update(has_hero_renditions=ready)
-                # A page shown while the renditions were being made has the original.
-                page_cache.pages_changed()
-        # The image or its renditions may have changed: the picture is worked out again.
+        # Another image may have been chosen: the picture is worked out again.
         self.__dict__.pop("hero_picture", None)
 
     def get_absolute_url(self):
@@ -446,14 +450,14 @@ class Article(models.Model):
 
     def clean(self):
         errors = {}
-        if self.hero_image and not self.hero_is_decorative and not self.hero_alt.strip():
-            errors["hero_alt"] = gettext(
-                "Write an alternative text, or mark the image as decorative."
-            )
-        if self.hero_is_decorative and self.hero_alt.strip():
-            errors["hero_is_decorative"] = gettext(
-                "A decorative image has no alternative text: remove the text or untick the box."
-            )
+        # Images uploaded before the image bank had alt texts may have none: such an image
+        # is not shown as a hero until it has one (or is marked decorative).
+        if self.hero_id and (hero := Image.objects.filter(pk=self.hero_id).first()):
+            if not hero.is_decorative and not hero.alt_text.strip():
+                errors["hero"] = gettext(
+                    "The image has no alternative text. Write one in the image bank, or mark "
+                    "the image as decorative there."
+                )
         if self.slug in RESERVED_SLUGS:
             errors["slug"] = gettext("This address is used by the site: choose another one.")
         if self.unpublish_at and self.published_at and self.unpublish_at <= self.published_at:
@@ -511,17 +515,13 @@ class Article(models.Model):
 
     @property
     def hero_alt_text(self) -> str:
-        return "" if self.hero_is_decorative else self.hero_alt
+        return self.hero.alt if self.hero_id else ""
 
     @cached_property
     def hero_picture(self) -> Picture | None:
-        # Kept for the instance: the page and its link preview both show it, and each
-        # rendition's name is a hash that takes time to compute.
-        if not self.hero_image or not self.hero_width:
-            return None
-        if not self.has_hero_renditions:
-            return original(self.hero_image, self.hero_width, self.hero_height)
-        return picture(self.hero_image, self.hero_width, self.hero_height)
+        """The hero as the page shows it: cut to 16:9 around the image's focal point.
+        Kept for the instance: the page and its structured data both show it."""
+        return self.hero.cropped_picture(DISPLAY_RATIO) if self.hero_id else None
 
     @property
     def modified_at(self):
@@ -562,7 +562,7 @@ class FormerSlug(models.Model):
 
 
 class Image(models.Model):
-    """An uploaded image that editors place in article bodies."""
+    """An uploaded image that editors place in article bodies and show as heroes."""
 
     file = UploadedImageField(
         _("file"),
@@ -574,22 +574,32 @@ class Image(models.Model):
     )
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
+    # Whether every rendition has been made: until then (and if making one failed) pages
+    # show the original rather than addresses of missing files.
+    # db_default: app servers still running the previous release during an upgrade
+    # insert images without it.
+    has_renditions = models.BooleanField(default=False, db_default=False, editable=False)
     description = models.CharField(
         _("description"),
         max_length=250,
         help_text=_("For finding the image again in the image bank."),
     )
     # One alt text rule for every use of the image: as a hero and in a body.
+    # db_default on the new fields: app servers still running the previous release during
+    # an upgrade insert images without them.
     alt_text = models.CharField(
         _("alternative text"),
         max_length=250,
         blank=True,
+        default="",
+        db_default="",
         validators=[validate_alt_text],
         help_text=_("Describe what the image shows for those who cannot see it."),
     )
     is_decorative = models.BooleanField(
         _("decorative image"),
         default=False,
+        db_default=False,
         help_text=_("Tick only if the image adds nothing to the text; it then gets no alt text."),
     )
     # The point crops keep in view, as fractions of the width and height from the top
@@ -616,6 +626,44 @@ class Image(models.Model):
     def __str__(self):
         return self.description
 
+    def save(self, *args, **kwargs):
+        previous = (
+            Image.objects.filter(pk=self.pk)
+            .values("file", "width", "height", "focal_x", "focal_y")
+            .first()
+            if self.pk
+            else None
+        )
+        new_file = not previous or previous["file"] != self.file.name
+        moved = previous and (previous["focal_x"], previous["focal_y"]) != (
+            self.focal_x,
+            self.focal_y,
+        )
+        if new_file or moved:
+            # A new file, or crops around a new focal point, have no renditions until they
+            # are made below: until then pages show the original.
+            self.has_renditions = False
+        super().save(*args, **kwargs)
+        if previous and previous["file"] and new_file:
+            delete_unused_image(
+                self.file.storage,
+                previous["file"],
+                previous["width"],
+                crops=_crops(previous),
+            )
+        elif moved and previous["file"]:
+            delete_renditions_after_commit(
+                self.file.storage, previous["file"], previous["width"], _crops(previous)
+            )
+        if self.file and self.width:
+            ready = generate_renditions(self.file, self.width, self.crops)
+            if ready != self.has_renditions:
+                self.has_renditions = ready
+                Image.objects.filter(pk=self.pk).update(has_renditions=ready)
+                # A page shown while the renditions were being made has the original.
+                page_cache.pages_changed()
+        self.__dict__.pop("picture", None)
+
     def clean(self):
         errors = {}
         if not self.is_decorative and not self.alt_text.strip():
@@ -636,27 +684,101 @@ class Image(models.Model):
         """The alt attribute wherever the image is shown: empty for a decorative image."""
         return "" if self.is_decorative else self.alt_text
 
-    def save(self, *args, **kwargs):
-        previous = (
-            Image.objects.filter(pk=self.pk).values("file", "width").first() if self.pk else None
+    @cached_property
+    def picture(self) -> Picture | None:
+        """The image as pages show it: its renditions, or the original until they exist.
+        Kept for the instance: each rendition's name is a hash that takes time to compute."""
+        if not self.file or not self.width:
+            return None
+        if not self.has_renditions:
+            return original(self.file, self.width, self.height)
+        return picture(self.file, self.width, self.height)
+
+    @property
+    def crops(self) -> tuple[Crop, ...]:
+        """The image cut to each of renditions.RATIOS around its focal point."""
+        return _crops(
+            {
+                "width": self.width,
+                "height": self.height,
+                "focal_x": self.focal_x,
+                "focal_y": self.focal_y,
+            }
         )
-        super().save(*args, **kwargs)
-        if previous and previous["file"] and previous["file"] != self.file.name:
-            delete_unused_image(self.file.storage, previous["file"], previous["width"])
+
+    def cropped_picture(self, ratio: str) -> Picture | None:
+        """The renditions of the crop to ``ratio`` (renditions.DISPLAY_RATIO), or the whole
+        original until they exist."""
+        if not self.file or not self.width:
+            return None
+        if not self.has_renditions:
+            return original(self.file, self.width, self.height)
+        return picture(self.file, self.width, self.height, crop_for_ratio(self.crops, ratio))
+
+    def cropped_image(self, ratio: str) -> Picture | None:
+        """The one JPEG of the crop to ``ratio`` (one of renditions.SINGLE_RATIOS), for
+        search engines and link previews; the original until it exists."""
+        if not self.file or not self.width:
+            return None
+        if not self.has_renditions:
+            return original(self.file, self.width, self.height)
+        return single_image(self.file, crop_for_ratio(self.crops, ratio))
+
+    def crops_for_preview(self) -> list[tuple[str, Picture]]:
+        """What the image bank shows editors of the crops: each ratio, smallest rendition."""
+        previews = []
+        for ratio in RATIOS:
+            shown = (
+                self.cropped_image(ratio) if ratio in SINGLE_RATIOS else self.cropped_picture(ratio)
+            )
+            if shown:
+                previews.append((ratio, shown))
+        return previews
+
+
+def _crops(image: dict) -> tuple[Crop, ...]:
+    if not image["width"] or not image["height"]:
+        return ()
+    return tuple(
+        crop_for(ratio, image["width"], image["height"], image["focal_x"], image["focal_y"])
+        for ratio in RATIOS
+    )
+
+
+def crop_for_ratio(crops: tuple[Crop, ...], ratio: str) -> Crop:
+    return next(crop for crop in crops if crop.ratio == ratio)
 
 
 def image_in_use(name: str) -> bool:
     return Article.objects.with_image(name).exists() or Image.objects.filter(file=name).exists()
 
 
-def delete_unused_image(storage: Storage, name: str, width: int | None) -> None:
-    """Delete an uploaded image that was replaced or deleted, and its renditions, once the
-    transaction commits (a rollback keeps what the database still names), unless an
-    article or the image bank still shows it."""
+def delete_unused_image(
+    storage: Storage, name: str, width: int | None, crops: tuple[Crop, ...] = ()
+) -> None:
+    """Delete an uploaded image that was replaced or deleted, and its renditions (those of
+    ``crops`` too), once the transaction commits (a rollback keeps what the database still
+    names), unless an article or the image bank still shows it."""
 
     def delete() -> None:
         if not image_in_use(name):
-            delete_with_renditions(storage, name, width)
+            delete_with_renditions(storage, name, width, crops)
+
+    transaction.on_commit(delete)
+
+
+def delete_renditions_after_commit(
+    storage: Storage, name: str, width: int | None, crops: tuple[Crop, ...]
+) -> None:
+    """Delete the renditions of ``crops`` of a kept image, whose focal point moved, once
+    the transaction commits, unless another image-bank entry of the same file still has
+    them (the crops' names come from the file and the focal point)."""
+
+    def delete() -> None:
+        for image in Image.objects.filter(file=name):
+            if set(image.crops) & set(crops):
+                return
+        delete_with_renditions(storage, name, width, crops, keep_original=True)
 
     transaction.on_commit(delete)
 
@@ -671,16 +793,11 @@ def note_version_changes(sender, history_instance, **kwargs) -> None:
         history.note_changes(history_instance)
 
 
-# Signals rather than delete() methods: the admin's bulk deletion deletes a queryset.
-@receiver(post_delete, sender=Article)
-def delete_hero_image(sender, instance: Article, **kwargs) -> None:
-    if instance.hero_image:
-        delete_unused_image(
-            instance.hero_image.storage, instance.hero_image.name, instance.hero_width
-        )
-
-
+# A signal rather than a delete() method: the admin's bulk deletion deletes a queryset.
+# An article's hero stays in the image bank when the article is deleted.
 @receiver(post_delete, sender=Image)
 def delete_image_file(sender, instance: Image, **kwargs) -> None:
     if instance.file:
-        delete_unused_image(instance.file.storage, instance.file.name, instance.width)
+        delete_unused_image(
+            instance.file.storage, instance.file.name, instance.width, crops=instance.crops
+        )

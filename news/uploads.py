@@ -15,11 +15,10 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import Storage
 from django.db import models
 from django.utils.translation import gettext as _
-from imagekit.cachefiles import ImageCacheFile
 from PIL import Image as PillowImage
 from PIL import ImageOps
 
-from .renditions import FORMATS, Rendition, rendition_widths
+from .renditions import Crop, rendition_names
 
 logger = logging.getLogger(__name__)
 
@@ -74,22 +73,27 @@ class UploadedImageField(models.ImageField):
         return value
 
 
-def delete_with_renditions(storage: Storage, name: str, width: int | None) -> None:
-    """Delete the uploaded image ``name`` (``width`` pixels wide) and its renditions from
-    storage. Files already gone are no error; a storage that fails is logged, not raised:
-    the image is already deleted in the database, and a left-over file harms no one."""
+def delete_with_renditions(
+    storage: Storage,
+    name: str,
+    width: int | None,
+    crops: tuple[Crop, ...] = (),
+    *,
+    keep_original: bool = False,
+) -> None:
+    """Delete the uploaded image ``name`` (``width`` pixels wide) and its renditions, of
+    the whole image and of ``crops``, from storage (only the crops' with
+    ``keep_original``). Files already gone are no error; a storage that fails is logged,
+    not raised: the image is already deleted in the database, and a left-over file harms
+    no one."""
     # The renditions' names are computed as news.renditions names them (their hash covers
     # the source's name and the spec), not listed: "bild.png" and "bild.jpg" in the same
     # month have renditions of the same stem.
-    source = File(None, name=name)
-    renditions = [
-        ImageCacheFile(Rendition(source, width=rendition_width, image_format=image_format))
-        for rendition_width in (rendition_widths(width) if width else [])
-        for image_format in FORMATS.values()
-    ]
+    names = rendition_names(name, width, crops, whole=not keep_original) if width else []
+    if not keep_original:
+        names.insert(0, name)
     try:
-        storage.delete(name)
-        for rendition in renditions:
-            rendition.storage.delete(rendition.name)
+        for stored in names:
+            storage.delete(stored)
     except Exception:
         logger.exception("Could not delete %s and its renditions: left in storage", name)

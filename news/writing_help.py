@@ -331,10 +331,12 @@ def _quoted(texts: Iterable[str]) -> str:
     return ", ".join(gettext("“%(text)s”") % {"text": text} for text in dict.fromkeys(texts))
 
 
-def advise(lead: str, body_html: str) -> list[Advice]:
+def advise(lead: str, body_html: str, *, image_alt_texts: Iterable[str] = ()) -> list[Advice]:
     """What the editor is told about the lead and body after saving: warnings, then the
-    readability score."""
+    readability score. ``image_alt_texts`` are those of images shown beside the body (the
+    hero), checked as the body's own."""
     body = read_body(body_html)
+    body.alt_texts.extend(alt for alt in image_alt_texts if alt)
     advice = [Advice(messages.WARNING, text) for text in _warnings(lead, body)]
     counts = readability([*lead.splitlines(), *body.blocks])
     if counts and counts.words >= LIX_MIN_WORDS:
@@ -461,7 +463,13 @@ class WritingHelpAdminMixin:
     def writing_advice(self, obj) -> list[Advice]:
         field = self.writing_help_lead_field
         lead = (getattr(obj, field) or "") if field else ""
-        return advise(lead, getattr(obj, self.writing_help_body_field) or "")
+        # The hero's alt text is the image bank's, checked like those in the body.
+        hero = getattr(obj, "hero", None)
+        return advise(
+            lead,
+            getattr(obj, self.writing_help_body_field) or "",
+            image_alt_texts=[hero.alt] if hero else [],
+        )
 
     def _send_writing_advice(self, request: HttpRequest, obj) -> None:
         if IS_POPUP_VAR in request.POST or IS_POPUP_VAR in request.GET:

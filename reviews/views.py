@@ -31,7 +31,7 @@ def review(request, token):
     if link is None:
         raise Http404
     if link.state == ReviewLink.State.ACTIVE:
-        article = as_reviewed(Article.objects.with_categories().get(pk=link.article_id))
+        article = as_reviewed(Article.objects.for_page().get(pk=link.article_id))
         messages.info(
             request,
             _(

@@ -35,7 +35,6 @@ def article_form(*, status=Article.Status.DRAFT, **overrides) -> dict:
             slug="natverk-for-starkt-innovationskraft",
             lead="Ett nytt nätverk samlar kommunerna.",
             body="<h2>Bakgrund</h2><p>Nätverket startar i höst.</p>",
-            hero_alt="",
             status=status,
             published_at=timezone.now() - timedelta(minutes=5),
         )
@@ -44,14 +43,14 @@ def article_form(*, status=Article.Status.DRAFT, **overrides) -> dict:
 
 
 def change_form(article: Article, **overrides) -> dict:
-    """An existing article's form as it is shown, with its image left as it is."""
+    """An existing article's form as it is shown, with its hero image left as it is."""
     return (
         _form(
             title=article.title,
             slug=article.slug,
             lead=article.lead,
             body=article.body,
-            hero_alt=article.hero_alt,
+            hero=article.hero_id or "",
             status=article.status,
             published_at=article.published_at,
         )

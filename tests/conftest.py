@@ -9,7 +9,7 @@ from django.utils import timezone
 from PIL import Image as PillowImage
 
 from adda_site import groups
-from news.models import Article, Category
+from news.models import Article, Category, Image
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +40,31 @@ def png_bytes(width: int = 1600, height: int = 900, colour=(0, 90, 160)) -> byte
 def make_image_upload():
     def factory(name="bild.png", width=1600, height=900):
         return SimpleUploadedFile(name, png_bytes(width, height), content_type="image/png")
+
+    return factory
+
+
+@pytest.fixture
+def make_bank_image(db, make_image_upload):
+    """An image in the image bank, uploaded as in admin: with an alt text, or decorative."""
+
+    def factory(
+        description="Kommunhuset i vinterljus",
+        *,
+        alt_text="Kommunhuset täckt av snö i morgonljus",
+        is_decorative=False,
+        upload=None,
+        **upload_options,
+    ):
+        image = Image(
+            description=description,
+            alt_text="" if is_decorative else alt_text,
+            is_decorative=is_decorative,
+            file=upload or make_image_upload(**upload_options),
+        )
+        image.full_clean()
+        image.save()
+        return image
 
     return factory
 
@@ -92,6 +117,18 @@ def editor(db, django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def writer(db, django_user_model):
+    """A member of the "Skribenter" group: writes and submits for review, publishes nothing."""
+    user = django_user_model.objects.create_user(
+        "skribent", "skribent@example.se", "ett-langt-losenord-789", is_staff=True
+    )
+    user.first_name, user.last_name = "Sara", "Skribent"
+    user.save()
+    user.groups.add(Group.objects.get(name=groups.WRITERS))
+    return user
 
 
 # Consent

@@ -20,6 +20,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import models
+from django.db.models import ProtectedError
 from django.forms.models import model_to_dict
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
@@ -29,7 +30,7 @@ from pytest_django.asserts import assertContains
 
 from adda_site import groups
 from news import history
-from news.models import Article
+from news.models import Article, Image
 
 ROLES = ["superuser", "editor", "writer"]
 # A few objects per model keep the run short; objects with files are always among them.
@@ -225,9 +226,19 @@ def demo_content(django_db_setup, django_db_blocker, demo_media):
         call_command("load_demo_content", verbosity=0)
         add_one_of_each()
         yield
-        # Newest models first, so rows are deleted before the rows they protect.
-        for model in reversed(apps.get_models(include_auto_created=True)):
-            model._base_manager.exclude(pk__in=before[model]).delete()
+        # Newest models first, so rows are mostly deleted before the rows they protect;
+        # those still protected (an image bank image an article shows as its hero, the
+        # image being defined after the article) go in a later round.
+        remaining = list(reversed(apps.get_models(include_auto_created=True)))
+        while remaining:
+            protected = []
+            for model in remaining:
+                try:
+                    model._base_manager.exclude(pk__in=before[model]).delete()
+                except ProtectedError:
+                    protected.append(model)
+            assert len(protected) < len(remaining), protected
+            remaining = protected
 
 
 def add_one_of_each() -> None:
@@ -237,7 +248,7 @@ def add_one_of_each() -> None:
     from consent.policy import current_policy
     from pages.models import AccessibilityReport
 
-    article = Article.objects.filter(hero_image__gt="").first()
+    article = Article.objects.filter(hero__isnull=False).first()
     Comment.objects.create(
         article=article, name="Anna Andersson", email="anna@example.se", text="Bra initiativ."
     )
@@ -330,7 +341,7 @@ def form_values(obj: models.Model, names: list[str]) -> dict:
 
 
 def test_article_with_hero_image_saves_with_only_its_title_changed(demo_content, editor_client):
-    article = Article.objects.filter(hero_image__gt="").first()
+    article = Article.objects.filter(hero__isnull=False).first()
     url = reverse("admin:news_article_change", args=[article.pk])
     data = browser_data(editor_client.get(url), Article)
     data["title"] = "Ny rubrik"
@@ -338,19 +349,19 @@ def test_article_with_hero_image_saves_with_only_its_title_changed(demo_content,
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.title == "Ny rubrik"
-    assert article.hero_image.storage.exists(article.hero_image.name)
+    assert article.hero.file.storage.exists(article.hero.file.name)
 
 
 def test_replacing_a_hero_image_still_checks_the_new_upload(demo_content, editor_client):
-    article = Article.objects.filter(hero_image__gt="").first()
-    url = reverse("admin:news_article_change", args=[article.pk])
-    data = browser_data(editor_client.get(url), Article)
+    hero = Article.objects.filter(hero__isnull=False).first().hero
+    url = reverse("admin:news_image_change", args=[hero.pk])
+    data = browser_data(editor_client.get(url), Image)
     buffer = io.BytesIO()
     PillowImage.new("1", (8000, 6000)).save(buffer, "PNG")
-    data["hero_image"] = SimpleUploadedFile("stor.png", buffer.getvalue(), "image/png")
+    data["file"] = SimpleUploadedFile("stor.png", buffer.getvalue(), "image/png")
     response = editor_client.post(url, data)
     assertContains(response, "Bilden har för många pixlar: högst 40 megapixlar är tillåtet.")
-    assert Article.objects.get(pk=article.pk).hero_image == article.hero_image
+    assert Image.objects.get(pk=hero.pk).file == hero.file
 
 
 @pytest.mark.parametrize("user", ROLES, indirect=True)

@@ -11,9 +11,10 @@ from django.utils import timezone
 from PIL import Image as PillowImage
 from pytest_django.asserts import assertContains, assertNotContains
 
-from news.models import Article, Category
+from news.models import Article, Category, Image
 
 ADD_URL = "/admin/news/article/add/"
+IMAGE_ADD_URL = "/admin/news/image/add/"
 
 
 def image_bytes(image) -> bytes:
@@ -126,33 +127,70 @@ def test_image_from_another_host_in_the_body_is_refused(editor_client):
     assert not Article.objects.exists()
 
 
-def test_hero_image_without_alt_text_is_refused(editor_client, make_image_upload):
-    response = editor_client.post(ADD_URL, article_form(hero_image=make_image_upload()))
+def test_editor_chooses_a_hero_image_from_the_image_bank(editor_client, make_bank_image):
+    image = make_bank_image("Stortorget", alt_text="Stortorget i snö")
+    response = editor_client.post(ADD_URL, article_form(hero=image.pk))
+    assert response.status_code == 302
+    assert Article.objects.get().hero == image
+
+
+def test_hero_field_opens_the_image_bank_lookup(editor_client):
+    response = editor_client.get(ADD_URL)
+    # Django's lookup popup of the image bank, which can also upload a new image.
+    assertContains(response, 'href="/admin/news/image/?_to_field=id"')
+    assertContains(response, "Huvudbild")
+
+
+def test_image_without_alt_text_is_refused_in_the_image_bank(editor_client, make_image_upload):
+    response = editor_client.post(
+        IMAGE_ADD_URL, {"file": make_image_upload(), "description": "Torget"}
+    )
     assertContains(response, "Skriv en alternativtext eller markera bilden som dekorativ.")
+    assert not Image.objects.exists()
+
+
+def test_hero_image_without_alt_text_is_refused(editor_client, make_image_upload):
+    # Uploaded before images had alt texts.
+    old = Image.objects.create(file=make_image_upload(), description="Torget")
+    response = editor_client.post(ADD_URL, article_form(hero=old.pk))
+    assertContains(
+        response,
+        "Bilden har ingen alternativtext. Skriv en i bildbanken eller markera bilden som "
+        "dekorativ där.",
+    )
     assert not Article.objects.exists()
 
 
 @pytest.mark.parametrize("alt", ["IMG_1234.jpg", "bild.png", "DSC0042"])
 def test_alt_text_that_looks_like_a_file_name_is_refused(editor_client, make_image_upload, alt):
     response = editor_client.post(
-        ADD_URL, article_form(hero_image=make_image_upload(), hero_alt=alt)
+        IMAGE_ADD_URL, {"file": make_image_upload(), "description": "Torget", "alt_text": alt}
     )
     assertContains(response, "Alternativtexten ser ut som ett filnamn.")
+    assert not Image.objects.exists()
+
+
+def test_decorative_hero_image_needs_no_alt_text(editor_client, make_bank_image):
+    image = make_bank_image(is_decorative=True)
+    editor_client.post(ADD_URL, article_form(hero=image.pk))
+    assert Article.objects.get().hero.is_decorative
+
+
+def test_hero_image_that_does_not_exist_is_refused(editor_client):
+    response = editor_client.post(ADD_URL, article_form(hero="999"))
+    assertContains(response, "Välj ett giltigt alternativ.")
     assert not Article.objects.exists()
 
 
-def test_decorative_hero_image_needs_no_alt_text(editor_client, make_image_upload):
-    editor_client.post(
-        ADD_URL, article_form(hero_image=make_image_upload(), hero_is_decorative="on")
-    )
-    assert Article.objects.get().hero_is_decorative
+def upload_form(upload) -> dict:
+    return {"file": upload, "description": "Torget", "alt_text": "Ett torg"}
 
 
 def test_file_that_is_not_an_image_is_refused_and_nothing_stored(editor_client, media_root):
     fake = SimpleUploadedFile("bild.jpg", b"<?php echo 'hej'; ?>", content_type="image/jpeg")
-    response = editor_client.post(ADD_URL, article_form(hero_image=fake, hero_alt="Ett torg"))
+    response = editor_client.post(IMAGE_ADD_URL, upload_form(fake))
     assertContains(response, "Ladda upp en giltig bild.")
-    assert not Article.objects.exists()
+    assert not Image.objects.exists()
     assert not list(media_root.rglob("*.*"))
 
 
@@ -161,9 +199,9 @@ def test_too_large_image_is_refused(editor_client, settings, media_root):
     noise = PillowImage.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3))
     upload = SimpleUploadedFile("brus.png", image_bytes(noise), content_type="image/png")
     assert upload.size > 1024 * 1024
-    response = editor_client.post(ADD_URL, article_form(hero_image=upload, hero_alt="Ett torg"))
+    response = editor_client.post(IMAGE_ADD_URL, upload_form(upload))
     assertContains(response, "Bilden är för stor: högst 1 MB är tillåtet.")
-    assert not Article.objects.exists()
+    assert not Image.objects.exists()
     assert not list(media_root.rglob("*.*"))
 
 
@@ -172,9 +210,9 @@ def test_image_with_too_many_pixels_is_refused(editor_client, media_root):
     huge = SimpleUploadedFile(
         "stor.png", image_bytes(PillowImage.new("1", (8000, 6000))), content_type="image/png"
     )
-    response = editor_client.post(ADD_URL, article_form(hero_image=huge, hero_alt="Ett torg"))
+    response = editor_client.post(IMAGE_ADD_URL, upload_form(huge))
     assertContains(response, "Bilden har för många pixlar: högst 40 megapixlar är tillåtet.")
-    assert not Article.objects.exists()
+    assert not Image.objects.exists()
     assert not list(media_root.rglob("*.*"))
 
 
@@ -183,9 +221,9 @@ def test_decompression_bomb_is_refused(editor_client, media_root):
         "bomb.png", image_bytes(PillowImage.new("1", (20_000, 20_000))), content_type="image/png"
     )
     assert bomb.size < 1024 * 1024
-    response = editor_client.post(ADD_URL, article_form(hero_image=bomb, hero_alt="Ett torg"))
+    response = editor_client.post(IMAGE_ADD_URL, upload_form(bomb))
     assertContains(response, "Ladda upp en giltig bild.")
-    assert not Article.objects.exists()
+    assert not Image.objects.exists()
     assert not list(media_root.rglob("*.*"))
 
 

@@ -127,10 +127,12 @@ def test_every_demo_article_passes_the_checks_editors_face(demo):
 
 
 def test_one_published_hero_image_is_decorative_and_the_others_have_alt_text(demo):
-    with_hero = Article.objects.published().exclude(hero_image="")
+    with_hero = Article.objects.published().filter(hero__isnull=False)
 
-    assert with_hero.filter(hero_is_decorative=True, hero_alt="").count() == 1
-    assert all(article.hero_alt.strip() for article in with_hero.filter(hero_is_decorative=False))
+    assert with_hero.filter(hero__is_decorative=True, hero__alt_text="").count() == 1
+    assert all(
+        article.hero.alt_text.strip() for article in with_hero.filter(hero__is_decorative=False)
+    )
 
 
 def test_innovation_article_shows_both_its_categories(innovation_page):

@@ -321,26 +321,23 @@ def test_restore_is_checked_as_the_form_checks_an_article(
 
 
 def test_restore_keeps_the_current_hero_image_when_the_old_one_is_gone(
-    editor_client, make_article, make_image_upload
+    editor_client, make_article, make_bank_image
 ):
-    article = make_article(
-        "Med bild",
-        status=Article.Status.DRAFT,
-        hero_image=make_image_upload("torget.png"),
-        hero_alt="Stortorget i snö",
-    )
+    square = make_bank_image("Stortorget", alt_text="Stortorget i snö")
+    article = make_article("Med bild", status=Article.Status.DRAFT, hero=square)
     with_old_image = newest(article)
-    article.hero_image = make_image_upload("hamnen.png")
-    article.hero_alt = "Hamnen i dimma"
+    harbour = make_bank_image("Hamnen", alt_text="Hamnen i dimma")
+    article.hero = harbour
     article.save()
-    article.hero_image.storage.delete(with_old_image.hero_image)
+    # No article shows it any more: the image bank lets it go.
+    square.delete()
 
     response = editor_client.post(restore_url(article, with_old_image), follow=True)
 
     assertContains(response, "Huvudbilden i den versionen finns inte längre kvar")
     article.refresh_from_db()
-    assert article.hero_image.name.endswith("hamnen.png")
-    assert article.hero_alt == "Hamnen i dimma"
+    assert article.hero == harbour
+    assert article.hero_alt_text == "Hamnen i dimma"
 
 
 # The optimistic check: no lost work

@@ -20,8 +20,8 @@ def stored(media_root) -> list[str]:
 
 
 @pytest.fixture
-def article_with_hero(make_article, make_image_upload):
-    return make_article(hero_image=make_image_upload("torget.png"), hero_alt="Stortorget i snö")
+def article_with_hero(make_article, make_bank_image):
+    return make_article(hero=make_bank_image("Stortorget", alt_text="Stortorget i snö"))
 
 
 @pytest.fixture
@@ -37,25 +37,29 @@ def image_in_article(make_article, make_image_upload):
     return image, article
 
 
-def test_deleting_an_article_deletes_its_hero_image_and_renditions(
+def test_deleting_an_article_keeps_its_hero_image_in_the_image_bank(
     editor_client, article_with_hero, media_root, django_capture_on_commit_callbacks
 ):
-    assert len(stored(media_root)) == 1 + 4 * 2
+    before = stored(media_root)
+    # The original and its renditions.
+    assert len(before) > 1
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(
             f"/admin/news/article/{article_with_hero.pk}/delete/", {"post": "yes"}
         )
     assert response.status_code == 302
-    assert stored(media_root) == []
+    assert not Article.objects.exists()
+    assert Image.objects.filter(pk=article_with_hero.hero_id).exists()
+    assert stored(media_root) == before
 
 
-def test_deleting_articles_with_the_list_action_deletes_their_images(
-    editor_client, make_article, make_image_upload, media_root, django_capture_on_commit_callbacks
+def test_deleting_articles_with_the_list_action_keeps_their_hero_images(
+    editor_client, make_article, make_bank_image, media_root, django_capture_on_commit_callbacks
 ):
     articles = [
-        make_article(hero_image=make_image_upload(f"bild-{n}.png"), hero_alt="Ett torg")
-        for n in range(2)
+        make_article(hero=make_bank_image(f"Torget {n}", name=f"bild-{n}.png")) for n in range(2)
     ]
+    before = stored(media_root)
     with django_capture_on_commit_callbacks(execute=True):
         editor_client.post(
             "/admin/news/article/",
@@ -66,38 +70,45 @@ def test_deleting_articles_with_the_list_action_deletes_their_images(
             },
         )
     assert not Article.objects.exists()
-    assert stored(media_root) == []
+    assert Image.objects.count() == 2
+    assert stored(media_root) == before
 
 
-def test_replacing_the_hero_image_deletes_the_old_one_and_its_renditions(
+def test_choosing_another_hero_image_keeps_the_old_one_in_the_image_bank(
     editor_client,
     article_with_hero,
-    make_image_upload,
+    make_bank_image,
     media_root,
     django_capture_on_commit_callbacks,
 ):
+    harbour = make_bank_image("Hamnen", alt_text="Hamnen i dimma", width=1200, height=800)
+    before = stored(media_root)
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(
             f"/admin/news/article/{article_with_hero.pk}/change/",
-            article_form(article_with_hero, hero_image=make_image_upload("torget.png", 1200, 800)),
+            article_form(article_with_hero, hero=harbour.pk),
         )
     assert response.status_code == 302
-    new = Article.objects.get().hero_image.name
-    assert new != article_with_hero.hero_image.name
-    files = stored(media_root)
-    assert new in files
-    assert len(files) == 1 + 3 * 2
+    assert Article.objects.get().hero == harbour
+    assert stored(media_root) == before
 
 
-def test_removing_the_hero_image_deletes_it_and_its_renditions(
+def test_hero_image_no_article_shows_any_more_can_be_deleted_with_its_renditions(
     editor_client, article_with_hero, media_root, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         editor_client.post(
             f"/admin/news/article/{article_with_hero.pk}/change/",
-            article_form(article_with_hero, hero_alt="", **{"hero_image-clear": "on"}),
+            article_form(article_with_hero, hero=""),
         )
-    assert not Article.objects.get().hero_image
+    assert Article.objects.get().hero is None
+    assert len(stored(media_root)) > 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            f"/admin/news/image/{article_with_hero.hero_id}/delete/", {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert not Image.objects.exists()
     assert stored(media_root) == []
 
 
@@ -136,7 +147,7 @@ def test_deleting_an_unused_image_from_the_image_bank_deletes_it_and_its_renditi
     with django_capture_on_commit_callbacks(execute=True):
         editor_client.post(f"/admin/news/article/{article.pk}/delete/", {"post": "yes"})
     # The article's text showed the image; the image bank still has it.
-    assert len(stored(media_root)) == 1 + 3 * 2
+    assert len(stored(media_root)) > 1
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(f"/admin/news/image/{image.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
@@ -175,17 +186,54 @@ def test_images_articles_show_cannot_be_deleted_with_the_list_action(
     assert Image.objects.filter(pk=image.pk).exists()
 
 
-def test_image_whose_file_cannot_be_deleted_is_still_deleted_and_the_error_logged(
-    editor_client, article_with_hero, monkeypatch, caplog, django_capture_on_commit_callbacks
+def test_image_shown_as_a_hero_cannot_be_deleted_and_the_delete_page_names_the_article(
+    editor_client, article_with_hero, media_root, django_capture_on_commit_callbacks
 ):
+    hero = article_with_hero.hero
+    before = stored(media_root)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"/admin/news/image/{hero.pk}/delete/", {"post": "yes"})
+    assertContains(
+        response,
+        f"För att ta bort bild “{hero}” måste följande skyddade relaterade objekt tas bort:",
+    )
+    assertContains(
+        response,
+        f'<li>Artikel: <a href="/admin/news/article/{article_with_hero.pk}/change/">'
+        f"{article_with_hero}</a></li>",
+        html=True,
+        count=1,
+    )
+    assert Image.objects.filter(pk=hero.pk).exists()
+    assert stored(media_root) == before
+
+
+def test_image_shown_as_hero_and_in_the_text_names_the_article_once(
+    editor_client, article_with_hero
+):
+    hero = article_with_hero.hero
+    article_with_hero.body = f'<figure><img src="{hero.file.url}" alt="Torget"></figure>'
+    article_with_hero.save()
+    response = editor_client.get(f"/admin/news/image/{hero.pk}/delete/")
+    assertContains(
+        response,
+        f'<a href="/admin/news/article/{article_with_hero.pk}/change/">{article_with_hero}</a>',
+        html=True,
+        count=1,
+    )
+
+
+def test_image_whose_file_cannot_be_deleted_is_still_deleted_and_the_error_logged(
+    editor_client, make_bank_image, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    image = make_bank_image("Stortorget", name="torget.png")
+
     def fail(self, name):
         raise OSError("read-only file system")
 
     monkeypatch.setattr(FileSystemStorage, "delete", fail)
     with django_capture_on_commit_callbacks(execute=True):
-        response = editor_client.post(
-            f"/admin/news/article/{article_with_hero.pk}/delete/", {"post": "yes"}
-        )
+        response = editor_client.post(f"/admin/news/image/{image.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
-    assert not Article.objects.exists()
-    assert f"Could not delete {article_with_hero.hero_image.name}" in caplog.text
+    assert not Image.objects.exists()
+    assert f"Could not delete {image.file.name}" in caplog.text

@@ -63,24 +63,30 @@ def assert_without_metadata(path) -> None:
         assert trace not in data, (path, trace)
 
 
-def test_photo_on_an_article_is_stored_upright_without_its_gps_position(editor_client, media_root):
-    response = editor_client.post(
-        ARTICLE_ADD_URL, article_form(hero_image=phone_photo(), hero_alt="Stortorget i snö")
+def test_photo_as_a_hero_is_stored_upright_without_its_gps_position(editor_client, media_root):
+    editor_client.post(
+        IMAGE_ADD_URL,
+        {"file": phone_photo(), "description": "Stortorget", "alt_text": "Stortorget i snö"},
     )
+    image = Image.objects.get()
+    response = editor_client.post(ARTICLE_ADD_URL, article_form(hero=image.pk))
     assert response.status_code == 302
     article = Article.objects.get()
-    assert (article.hero_width, article.hero_height) == (900, 1600)
+    assert (article.hero.width, article.hero.height) == (900, 1600)
+    assert article.hero.has_renditions
     files = stored_images(media_root)
-    # The original, and its WebP and JPEG renditions 480 and 800 wide and full width.
-    assert len(files) == 7
+    # The original, and at least its WebP and JPEG renditions 480 and 800 wide and full
+    # width (and those of its crops).
+    assert len(files) >= 7
     for path in files:
         assert_without_metadata(path)
-    with PillowImage.open(article.hero_image.path) as original:
+    with PillowImage.open(article.hero.file.path) as original:
         assert original.size == (900, 1600)
         # Turned as the phone showed it: the red corner is now at the top right.
         assert original.convert("RGB").getpixel((850, 50))[0] > 180
         assert original.convert("RGB").getpixel((50, 50))[2] > 150
-    assert (article.hero_picture.width, article.hero_picture.height) == (900, 1600)
+    # The page shows it cut to 16:9.
+    assert (article.hero_picture.width, article.hero_picture.height) == (900, 506)
 
 
 def test_photo_in_the_image_bank_and_its_renditions_in_an_article_have_no_metadata(
@@ -98,8 +104,9 @@ def test_photo_in_the_image_bank_and_its_renditions_in_an_article_have_no_metada
     response = editor_client.post(ARTICLE_ADD_URL, article_form(body=body))
     assert response.status_code == 302
     files = stored_images(media_root)
-    # The original and its WebP and JPEG renditions 480 and 800 wide and full width.
-    assert len(files) == 7
+    # The original; WebP and JPEG renditions 480 and 800 wide and full width, of the whole
+    # photo and of its 16:9 crop; a JPEG of its 4:3 crop and of its 1.91:1 crop.
+    assert len(files) == 1 + 6 + 6 + 1 + 1
     for path in files:
         assert_without_metadata(path)
 
@@ -110,7 +117,9 @@ def test_transparent_png_keeps_its_transparency(editor_client, media_root):
     buffer = io.BytesIO()
     logo.save(buffer, "PNG")
     upload = SimpleUploadedFile("logotyp.png", buffer.getvalue(), content_type="image/png")
-    editor_client.post(IMAGE_ADD_URL, {"file": upload, "description": "Logotypen", "alt_text": "Logotypen"})
+    editor_client.post(
+        IMAGE_ADD_URL, {"file": upload, "description": "Logotypen", "alt_text": "Logotypen"}
+    )
     with PillowImage.open(Image.objects.get().file.path) as stored:
         assert stored.format == "PNG"
         assert stored.getpixel((10, 10))[3] == 0
@@ -127,7 +136,9 @@ def test_image_that_is_not_what_its_name_says_is_refused(
     buffer = io.BytesIO()
     PillowImage.new("RGB", (800, 600), BLUE).save(buffer, pillow_format)
     upload = SimpleUploadedFile(name, buffer.getvalue())
-    response = editor_client.post(IMAGE_ADD_URL, {"file": upload, "description": "Torget", "alt_text": "Torget"})
+    response = editor_client.post(
+        IMAGE_ADD_URL, {"file": upload, "description": "Torget", "alt_text": "Torget"}
+    )
     assertContains(
         response,
         "Filen är inte en bild som vi kan använda. Ladda upp en bild i JPEG, PNG eller WebP.",
@@ -161,7 +172,9 @@ def test_body_image_with_a_non_ascii_file_name_is_shown(editor_client, client, m
     buffer = io.BytesIO()
     PillowImage.new("RGB", (1000, 600), BLUE).save(buffer, "JPEG")
     upload = SimpleUploadedFile("båthamnen.jpg", buffer.getvalue(), content_type="image/jpeg")
-    editor_client.post(IMAGE_ADD_URL, {"file": upload, "description": "Båthamnen", "alt_text": "Båthamnen"})
+    editor_client.post(
+        IMAGE_ADD_URL, {"file": upload, "description": "Båthamnen", "alt_text": "Båthamnen"}
+    )
     image = Image.objects.get()
     assert "%C3%A5" in image.file.url
     body = f'<figure><img src="{image.file.url}" alt="Båthamnen en sommardag"></figure>'

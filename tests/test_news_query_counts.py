@@ -25,14 +25,13 @@ def rendered_each_time(settings):
 
 
 @pytest.fixture
-def commented_article(make_article, make_category, make_image_upload):
+def commented_article(make_article, make_category, make_bank_image):
     """An article with a hero image, five categories and 200 published comments, a few of
     them with replies from the editors (and some comments that are not shown)."""
     categories = [make_category(f"Kategori {n}", slug=f"kategori-{n}") for n in range(5)]
     article = make_article(
         categories=categories,
-        hero_image=make_image_upload(width=1000, height=600),
-        hero_alt="Ett torg",
+        hero=make_bank_image(alt_text="Ett torg", width=1000, height=600),
     )
     now = timezone.now()
     Comment.objects.bulk_create(
@@ -110,8 +109,8 @@ def test_article_with_200_comments_five_categories_and_a_hero_costs_at_most_five
 def test_hero_image_addresses_are_worked_out_once_per_article_page(
     client, commented_article, monkeypatch
 ):
-    # The page and its link preview both show the hero image: its renditions' addresses,
-    # each one a hash, are worked out for the first and kept for the second.
+    # The page and its data for search engines both show the hero image: its renditions'
+    # addresses, each one a hash, are worked out for the first and kept for the second.
     calls = []
     picture = news.models.picture
 
@@ -122,10 +121,11 @@ def test_hero_image_addresses_are_worked_out_once_per_article_page(
     monkeypatch.setattr(news.models, "picture", counted_picture)
     response = client.get(commented_article.get_absolute_url())
     assert len(calls) == 1
-    share_image = re.search(
-        r'<meta property="og:image" content="http://testserver([^"]+)"', response.text
+    search_image = re.search(
+        r'"image": \[\{"@type": "ImageObject", "url": "([^"]+)"', response.text
     )
-    assert share_image[1] in re.search(r'<img src="[^"]*" srcset="([^"]+)"', response.text)[1]
+    largest = search_image[1].removeprefix("http://testserver")
+    assert largest in re.search(r'<img src="[^"]*" srcset="([^"]+)"', response.text)[1]
 
 
 LIST_PAGES = [

@@ -3,12 +3,10 @@ published article wait as a version until a "Redaktör" publishes or discards th
 visitors keep seeing the published article."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from pytest_django.asserts import assertContains, assertNotContains
 from test_admin_forms import browser_data
 
-from adda_site import groups
 from news import history
 from news.models import Article
 
@@ -23,18 +21,6 @@ def change_url(article) -> str:
 def edit(client, article, **changes):
     data = browser_data(client.get(change_url(article)), Article) | changes
     return client.post(change_url(article), data)
-
-
-@pytest.fixture
-def writer(db, django_user_model):
-    """A member of the "Skribenter" group."""
-    user = django_user_model.objects.create_user(
-        "skribent", "skribent@example.se", "ett-langt-losenord-789", is_staff=True
-    )
-    user.first_name, user.last_name = "Sara", "Skribent"
-    user.save()
-    user.groups.add(Group.objects.get(name=groups.WRITERS))
-    return user
 
 
 @pytest.fixture
@@ -275,19 +261,21 @@ def test_a_form_opened_before_a_writers_change_is_refused(editor_client, writer_
 
 
 def test_writers_new_hero_image_waits_with_the_change_and_is_published_with_it(
-    writer_client, editor_client, published, make_image_upload
+    writer_client, editor_client, client, published, make_bank_image
 ):
+    harbour = make_bank_image("Hamnen", alt_text="Hamnen i dimma")
     data = browser_data(writer_client.get(change_url(published)), Article)
-    data |= {"hero_image": make_image_upload("hamnen.png"), "hero_alt": "Hamnen i dimma"}
+    data |= {"hero": str(harbour.pk)}
 
     writer_client.post(change_url(published), data)
 
     published.refresh_from_db()
-    assert not published.hero_image
+    assert published.hero is None
+    assertNotContains(client.get(published.get_absolute_url()), "Hamnen i dimma")
     waiting = history.waiting_version(published.pk)
-    assert published.hero_image.storage.exists(waiting.hero_image)
+    assert waiting.hero_id == harbour.pk
     restore = f"{CHANGELIST}{published.pk}/historik/{waiting.history_id}/aterstall/"
     editor_client.post(restore, {"publicera": "1"})
     published.refresh_from_db()
-    assert published.hero_image.name == waiting.hero_image
-    assert (published.hero_width, published.hero_alt) == (1600, "Hamnen i dimma")
+    assert published.hero == harbour
+    assertContains(client.get(published.get_absolute_url()), 'alt="Hamnen i dimma"')

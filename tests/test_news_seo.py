@@ -83,12 +83,16 @@ def innovation(make_category):
 
 
 @pytest.fixture
-def article_with_image(make_article, innovation, make_category, make_image_upload):
+def article_with_image(make_article, innovation, make_category, make_bank_image):
     return make_article(
         "Nätverk för stärkt innovationskraft",
         lead="Ett nytt nätverk samlar kommunerna kring innovation.",
-        hero_image=make_image_upload("natverket.png", width=2000, height=1000),
-        hero_alt="Sex personer samtalar runt ett bord",
+        hero=make_bank_image(
+            alt_text="Sex personer samtalar runt ett bord",
+            name="natverket.png",
+            width=2000,
+            height=1000,
+        ),
         categories=[innovation, make_category("Digitalisering")],
     )
 
@@ -288,12 +292,13 @@ def test_article_preview_has_title_type_and_the_hero_image_with_its_size(
     assert image_url.startswith("http://testserver/media/renditions/")
     assert image_url.endswith(".jpg")
     assert meta(head, "twitter:image") == image_url
-    assert (meta(head, "og:image:width"), meta(head, "og:image:height")) == ("1600", "800")
+    # The 1.91:1 crop link previews ask for.
+    assert (meta(head, "og:image:width"), meta(head, "og:image:height")) == ("1200", "628")
     assert meta(head, "og:image:alt") == "Sex personer samtalar runt ett bord"
     image = client.get(image_url.removeprefix("http://testserver"))
     assert image.status_code == 200
     with PillowImage.open(io.BytesIO(b"".join(image.streaming_content))) as served:
-        assert served.size == (1600, 800)
+        assert served.size == (1200, 628)
         assert served.format == "JPEG"
 
 
@@ -304,8 +309,8 @@ def test_article_preview_names_its_dates_and_sections(client, article_with_image
     assert head.meta["article:section"] == ["Digitalisering", "Innovation"]
 
 
-def test_decorative_hero_image_is_shared_without_alt_text(client, make_article, make_image_upload):
-    article = make_article(hero_image=make_image_upload(), hero_is_decorative=True)
+def test_decorative_hero_image_is_shared_without_alt_text(client, make_article, make_bank_image):
+    article = make_article(hero=make_bank_image(is_decorative=True))
     head = head_of(client.get(article.get_absolute_url()))
     assert "og:image" in head.meta
     assert "og:image:alt" not in head.meta
@@ -370,9 +375,13 @@ def test_article_page_carries_news_article_structured_data(client, article_with_
         "url": "http://testserver/",
     }
     assert data["articleSection"] == ["Digitalisering", "Innovation"]
-    assert data["image"]["@type"] == "ImageObject"
-    assert data["image"]["url"].startswith("http://testserver/media/renditions/")
-    assert (data["image"]["width"], data["image"]["height"]) == (1600, 800)
+    # The hero as the page shows it (16:9) and a 4:3 crop, as Google asks for.
+    sixteen_nine, four_three = data["image"]
+    for image in (sixteen_nine, four_three):
+        assert image["@type"] == "ImageObject"
+        assert image["url"].startswith("http://testserver/media/renditions/")
+    assert (sixteen_nine["width"], sixteen_nine["height"]) == (1600, 900)
+    assert four_three["width"] * 3 == pytest.approx(four_three["height"] * 4, abs=4)
 
 
 def test_publisher_is_the_site_name_setting(client, make_article, settings):

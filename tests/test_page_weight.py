@@ -21,7 +21,7 @@ def static_file(url: str) -> bytes:
 
 
 def test_an_article_with_200_comments_weighs_at_most_50_kb_compressed(
-    make_article, make_category, make_comment, make_image_upload
+    make_article, make_category, make_comment, make_bank_image
 ):
     categories = [make_category(f"Kategori {n}", slug=f"kategori-{n}") for n in range(5)]
     paragraph = "<p>" + "Kommunerna samarbetar om upphandling av digitala tjänster. " * 12 + "</p>"
@@ -29,8 +29,7 @@ def test_an_article_with_200_comments_weighs_at_most_50_kb_compressed(
         "Ett långt reportage",
         categories=categories,
         body=paragraph * 15,
-        hero_image=make_image_upload(),
-        hero_alt="Två personer vid en skärm",
+        hero=make_bank_image(alt_text="Två personer vid en skärm"),
     )
     for n in range(200):
         make_comment(article, f"Kommentar nummer {n} om samarbetet, med några ord till.")

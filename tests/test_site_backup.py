@@ -38,9 +38,11 @@ def png(colour):
     PillowImage.new("RGB", (900, 500), colour).save(buffer, "PNG")
     return ContentFile(buffer.getvalue())
 
+hero = Image(description="Blå yta", alt_text="En blå yta.")
+hero.file.save("bla.png", png((0, 90, 160)), save=False)
+hero.save()
 article = Article(title="Nyhet med bild", slug="nyhet-med-bild", lead="Ingress.",
-                  status="published", hero_alt="En blå yta.")
-article.hero_image.save("bla.png", png((0, 90, 160)), save=False)
+                  status="published", hero=hero)
 article.save()
 Article.objects.create(title="Nyhet utan bild", slug="nyhet-utan-bild", lead="Ingress.",
                        status="published")
@@ -81,7 +83,7 @@ from comments.models import Comment
 from consent.models import ConsentRecord
 from news.models import Article, Image
 print(json.dumps({
-    "articles": list(Article.objects.order_by("pk").values_list("slug", "title", "hero_image")),
+    "articles": list(Article.objects.order_by("pk").values_list("slug", "title", "hero__file")),
     "images": list(Image.objects.order_by("pk").values_list("file", "description")),
     "comments": list(Comment.objects.order_by("pk").values_list("pk", "text")),
     "consent_records": list(ConsentRecord.objects.order_by("pk").values_list("pk", "record_hash")),
@@ -195,7 +197,7 @@ def test_backup_is_a_dated_folder_with_the_database_the_media_and_a_manifest(bac
     assert f"Backup written to {backed_up.folder}" in backed_up.backup_output
     manifest = backed_up.manifest
     assert manifest["counts"]["articles"] == 2
-    assert manifest["counts"]["images"] == 1
+    assert manifest["counts"]["images"] == 2
     assert manifest["media"]["files"] == len(list((backed_up.folder / "media").rglob("*.*")))
     assert f"Consent chain head: {manifest['consent_chain_head']}" in backed_up.backup_output
 

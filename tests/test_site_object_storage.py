@@ -86,10 +86,18 @@ def png(width: int, height: int, name: str = "torget.png") -> SimpleUploadedFile
 article_form = partial(new_article_form, status=Article.Status.PUBLISHED)
 
 
-def publish_with_hero(editor_client, hero: SimpleUploadedFile) -> Article:
+def upload_to_image_bank(editor_client, upload: SimpleUploadedFile) -> Image:
     response = editor_client.post(
-        ARTICLE_ADD_URL, article_form(hero_image=hero, hero_alt="Stortorget i snö")
+        IMAGE_ADD_URL,
+        {"file": upload, "description": "Stortorget", "alt_text": "Stortorget i snö"},
     )
+    assert response.status_code == 302
+    return Image.objects.latest("pk")
+
+
+def publish_with_hero(editor_client, hero: SimpleUploadedFile) -> Article:
+    image = upload_to_image_bank(editor_client, hero)
+    response = editor_client.post(ARTICLE_ADD_URL, article_form(hero=image.pk))
     assert response.status_code == 302
     return Article.objects.get()
 
@@ -105,6 +113,15 @@ def widths_by_format(bucket, keys: list[str]) -> dict[str, list[int]]:
         with PillowImage.open(io.BytesIO(bucket.read(key))) as image:
             widths.setdefault(image.format, []).append(image.width)
     return {image_format: sorted(found) for image_format, found in widths.items()}
+
+
+def picture_keys(bucket, picture) -> list[str]:
+    """The keys of the renditions a picture's srcsets name."""
+    return [
+        candidate.split()[0].removeprefix(bucket.public_url)
+        for srcset in (picture.webp_srcset, picture.jpeg_srcset)
+        for candidate in srcset.split(", ")
+    ]
 
 
 def image_addresses(html: str) -> set[str]:
@@ -123,16 +140,18 @@ def test_hero_image_uploaded_in_admin_is_in_the_bucket_with_every_rendition(
     editor_client, bucket, media_root, temporary_directory
 ):
     article = publish_with_hero(editor_client, png(1600, 900))
-    original = article.hero_image.name
-    assert original.startswith("articles/")
+    original = article.hero.file.name
+    assert original.startswith("images/")
     made = renditions(bucket)
     assert bucket.keys() == sorted([original, *made])
-    # Four widths, each in WebP and JPEG; the largest is the original's width.
-    assert widths_by_format(bucket, made) == {
+    # The page's hero: four widths, each in WebP and JPEG; the largest is the original's.
+    shown = picture_keys(bucket, article.hero_picture)
+    assert set(shown) <= set(made)
+    assert widths_by_format(bucket, shown) == {
         "WEBP": [480, 800, 1200, 1600],
         "JPEG": [480, 800, 1200, 1600],
     }
-    assert Article.objects.get().has_hero_renditions
+    assert Article.objects.get().hero.has_renditions
     # Nothing on the app server's disk: not in MEDIA_ROOT, not in a temporary file.
     assert not media_root.exists()
     assert list(temporary_directory.iterdir()) == []
@@ -145,7 +164,8 @@ def test_published_article_page_links_the_renditions_at_the_buckets_address(
     response = client.get(article.get_absolute_url())
     linked = {address for address in image_addresses(response.text) if address.startswith("http")}
     made = renditions(bucket)
-    assert linked == {bucket.public_url + key for key in made}
+    assert linked == {bucket.public_url + key for key in picture_keys(bucket, article.hero_picture)}
+    assert linked <= {bucket.public_url + key for key in made}
     # As a visitor's browser loads them: from the bucket, without credentials.
     webp = next(address for address in linked if address.endswith(".webp"))
     with urllib.request.urlopen(webp, timeout=5) as answer:
@@ -157,7 +177,7 @@ def test_link_previews_name_the_largest_rendition_in_the_bucket(editor_client, c
     article = publish_with_hero(editor_client, png(1600, 900))
     response = client.get(article.get_absolute_url())
     preview = re.search(r'<meta property="og:image" content="([^"]+)">', response.text)[1]
-    assert preview.startswith(bucket.public_url + "renditions/articles/")
+    assert preview.startswith(bucket.public_url + "renditions/images/")
     assert preview.removeprefix(bucket.public_url) in bucket.keys()
 
 
@@ -180,95 +200,106 @@ def test_article_page_asks_the_bucket_nothing(editor_client, client, bucket, mon
 
     monkeypatch.setattr("botocore.client.BaseClient._make_api_call", no_requests)
     response = client.get(article.get_absolute_url())
-    assertContains(response, f'srcset="{bucket.public_url}renditions/articles/')
+    assertContains(response, f'srcset="{bucket.public_url}renditions/images/')
 
 
-def test_image_bank_upload_is_in_the_bucket_and_its_renditions_once_an_article_shows_it(
+def test_image_bank_upload_is_in_the_bucket_with_its_renditions_and_shown_in_an_article(
     editor_client, client, bucket, media_root, temporary_directory
 ):
-    editor_client.post(IMAGE_ADD_URL, {"file": png(1000, 600), "description": "Stortorget"})
-    image = Image.objects.get()
-    assert bucket.keys() == [image.file.name]
+    image = upload_to_image_bank(editor_client, png(1000, 600))
+    made = renditions(bucket)
+    assert bucket.keys() == sorted([image.file.name, *made])
     change_page = editor_client.get(f"/admin/news/image/{image.pk}/change/")
     assertContains(change_page, f"<code>{bucket.public_url}{image.file.name}</code>", html=True)
 
     body = f'<figure><img src="{image.file.url}" alt="Stortorget i snö"></figure>'
     assert editor_client.post(ARTICLE_ADD_URL, article_form(body=body)).status_code == 302
-    made = renditions(bucket)
-    # Widths up to the original's 1000 pixels, never wider.
-    assert widths_by_format(bucket, made) == {"WEBP": [480, 800, 1000], "JPEG": [480, 800, 1000]}
     page = client.get(Article.objects.get().get_absolute_url())
-    assert {bucket.public_url + key for key in made} <= image_addresses(page.text)
+    body_renditions = [
+        address.removeprefix(bucket.public_url)
+        for address in image_addresses(page.text)
+        if address.startswith(bucket.public_url)
+    ]
+    assert set(body_renditions) <= set(made)
+    # Widths up to the original's 1000 pixels, never wider.
+    assert widths_by_format(bucket, body_renditions) == {
+        "WEBP": [480, 800, 1000],
+        "JPEG": [480, 800, 1000],
+    }
     assert not media_root.exists()
     assert list(temporary_directory.iterdir()) == []
 
 
 def test_editor_changes_only_the_title_of_an_article_whose_image_is_in_the_bucket(
-    editor_client, bucket, make_article
+    editor_client, bucket, make_article, make_bank_image
 ):
-    article = make_article(hero_image=png(1600, 900), hero_alt="Stortorget i snö")
+    article = make_article(hero=make_bank_image(upload=png(1600, 900)))
     stored = bucket.keys()
     change_url = f"/admin/news/article/{article.pk}/change/"
-    assertContains(editor_client.get(change_url), bucket.public_url + article.hero_image.name)
+    assertContains(editor_client.get(change_url), article.hero.description)
     response = editor_client.post(
         change_url,
         article_form(
-            title="Nätverket växer",
-            slug=article.slug,
-            lead=article.lead,
-            hero_alt=article.hero_alt,
+            title="Nätverket växer", slug=article.slug, lead=article.lead, hero=article.hero_id
         ),
     )
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.title == "Nätverket växer"
-    assert article.has_hero_renditions
+    assert article.hero.has_renditions
     assert bucket.keys() == stored
 
 
 # Deleting and replacing
 
 
-def test_deleting_an_article_removes_its_image_and_renditions_from_the_bucket(
+def test_deleting_an_article_keeps_its_hero_image_in_the_bucket(
     editor_client, bucket, django_capture_on_commit_callbacks
 ):
     article = publish_with_hero(editor_client, png(1600, 900))
-    assert len(bucket.keys()) == 9
+    stored = bucket.keys()
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(f"/admin/news/article/{article.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
-    assert bucket.keys() == []
+    # The image stays in the image bank, for other articles.
+    assert bucket.keys() == stored
 
 
-def test_replacing_the_hero_image_removes_the_old_one_and_its_renditions(
+def test_replacing_the_file_of_a_hero_image_removes_the_old_one_and_its_renditions(
     editor_client, bucket, django_capture_on_commit_callbacks
 ):
     article = publish_with_hero(editor_client, png(1600, 900))
-    old = article.hero_image.name
+    old = article.hero.file.name
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(
-            f"/admin/news/article/{article.pk}/change/",
-            article_form(hero_image=png(1200, 800), hero_alt="Stortorget i vår"),
+            f"/admin/news/image/{article.hero_id}/change/",
+            {
+                "file": png(1200, 800),
+                "description": "Stortorget",
+                "alt_text": "Stortorget i vår",
+            },
         )
     assert response.status_code == 302
-    new = Article.objects.get().hero_image.name
+    new = Image.objects.get().file.name
     assert new != old
     assert bucket.keys() == sorted([new, *renditions(bucket)])
-    assert len(bucket.keys()) == 1 + 3 * 2
+    # Only the new file's renditions are left.
+    new_renditions = "renditions/" + new.rsplit(".", 1)[0] + "/"
+    assert all(key.startswith(new_renditions) for key in renditions(bucket))
 
 
 def test_deleting_an_unused_image_from_the_image_bank_removes_it_and_its_renditions(
     editor_client, bucket, django_capture_on_commit_callbacks
 ):
-    editor_client.post(IMAGE_ADD_URL, {"file": png(1000, 600), "description": "Stortorget"})
-    image = Image.objects.get()
+    image = upload_to_image_bank(editor_client, png(1000, 600))
     body = f'<figure><img src="{image.file.url}" alt="Stortorget i snö"></figure>'
     editor_client.post(ARTICLE_ADD_URL, article_form(body=body))
     article = Article.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         editor_client.post(f"/admin/news/article/{article.pk}/delete/", {"post": "yes"})
     # The article is gone; the image and its renditions stay in the bank.
-    assert len(bucket.keys()) == 1 + 3 * 2
+    assert image.file.name in bucket.keys()
+    assert renditions(bucket)
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(f"/admin/news/image/{image.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
@@ -278,8 +309,7 @@ def test_deleting_an_unused_image_from_the_image_bank_removes_it_and_its_renditi
 def test_image_an_article_shows_cannot_be_deleted_from_the_image_bank(
     editor_client, bucket, django_capture_on_commit_callbacks
 ):
-    editor_client.post(IMAGE_ADD_URL, {"file": png(1000, 600), "description": "Stortorget"})
-    image = Image.objects.get()
+    image = upload_to_image_bank(editor_client, png(1000, 600))
     body = f'<figure><img src="{image.file.url}" alt="Stortorget i snö"></figure>'
     editor_client.post(ARTICLE_ADD_URL, article_form(body=body))
     stored = bucket.keys()

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='image',
             name='alt_text',
-            field=models.CharField(blank=True, help_text='Describe what the image shows for those who cannot see it.', max_length=250, validators=[news.validators.validate_alt_text], verbose_name='alternative text'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='Describe what the image shows for those who cannot see it.', max_length=250, validators=[news.validators.validate_alt_text], verbose_name='alternative text'),
         ),
         migrations.AddField(
             model_name='image',
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='image',
             name='is_decorative',
-            field=models.BooleanField(default=False, help_text='Tick only if the image adds nothing to the text; it then gets no alt text.', verbose_name='decorative image'),
+            field=models.BooleanField(db_default=False, default=False, help_text='Tick only if the image adds nothing to the text; it then gets no alt text.', verbose_name='decorative image'),
         ),
         migrations.AlterField(
             model_name='image',

@@ -6,11 +6,12 @@ from news.models import Image
 
 
 @pytest.fixture
-def full_article(make_article, make_category, make_image_upload):
+def full_article(make_article, make_category, make_image_upload, make_bank_image):
     """An article using everything editors may write, with a hero image and categories."""
     image = Image.objects.create(
         file=make_image_upload("torget.png", width=640, height=480),
         description="Stortorget i vinterljus",
+        alt_text="Stortorget täckt av snö en vintermorgon",
     )
     body = (
         "<h2>Ett nätverk för hela länet</h2>"
@@ -29,8 +30,13 @@ def full_article(make_article, make_category, make_image_upload):
         "Nätverk för stärkt innovationskraft",
         lead="Ett nytt nätverk samlar länets kommuner kring innovation.",
         body=body,
-        hero_image=make_image_upload("nätverket.png", width=800, height=450),
-        hero_alt="Sex personer samtalar runt ett bord med post-it-lappar",
+        hero=make_bank_image(
+            "Nätverksträffen",
+            alt_text="Sex personer samtalar runt ett bord med post-it-lappar",
+            name="nätverket.png",
+            width=800,
+            height=450,
+        ),
         categories=[make_category("Innovation"), make_category("Samverkan")],
     )
 

@@ -1,5 +1,5 @@
 """An article's history in the browser: two editors saving the same article, and an
-editor comparing two versions and publishing an older one again."""
+editor comparing two versions (their hero images too) and publishing an older one again."""
 
 import pytest
 
@@ -29,12 +29,13 @@ def second_editor(editors_group, django_user_model):
 
 
 @pytest.fixture
-def article(make_article):
+def article(make_article, make_bank_image):
     return make_article(
         "Nätverk för innovation",
         slug="natverk",
         lead="Kommunerna startar ett nätverk.",
         body="<p>Nätverket träffas varje månad.</p>",
+        hero=make_bank_image("Nätverksträffen", alt_text="Sex personer runt ett bord"),
     )
 
 
@@ -71,10 +72,11 @@ def test_second_editor_saving_the_same_article_is_refused_and_keeps_the_text(
 
 
 def test_editor_compares_two_versions_and_publishes_the_older_again(
-    new_context, live_server, editor, article, axe_audit
+    new_context, live_server, editor, article, axe_audit, make_bank_image
 ):
     article.title = "Felaktig rubrik"
     article.body = "<p>Nätverket träffas varje vecka.</p>"
+    article.hero = make_bank_image("Tomt kontor", alt_text="Ett tomt kontor med skrivbord")
     history.save_with_version(article, user=editor)
     page = new_context(base_url=live_server.url, bypass_csp=True).new_page()
     log_in(page, "redaktor")
@@ -90,6 +92,10 @@ def test_editor_compares_two_versions_and_publishes_the_older_again(
     body = page.locator(".version-body")
     assert body.locator("del").text_content() == "Borttaget: vecka."
     assert body.locator("ins").text_content() == "Tillagt: månad."
+    hero_row = page.get_by_role("row").filter(has_text="Huvudbild")
+    assert "Tomt kontor" in hero_row.locator("del").text_content()
+    assert "Nätverksträffen, alternativtext" in hero_row.locator("ins").text_content()
+    assert hero_row.locator("ins img").evaluate("image => image.naturalWidth") > 0
     assert axe_audit(page) == []
     page.get_by_role("button", name="Publicera igen").click()
 
@@ -99,5 +105,8 @@ def test_editor_compares_two_versions_and_publishes_the_older_again(
     visitor.goto("/nyheter/natverk/")
     assert visitor.get_by_role("heading", level=1).text_content() == "Nätverk för innovation"
     assert "varje månad" in visitor.locator(".article__body").text_content()
+    assert visitor.locator(".article__hero img").get_attribute("alt") == (
+        "Sex personer runt ett bord"
+    )
     assert history.versions(article.pk).first().restored_from == 1
     assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED

@@ -84,7 +84,7 @@ class Command(BaseCommand):
         image = Image.objects.filter(description=figure.description).first()
         if image is not None and image.file.storage.exists(image.file.name):
             return image, False
-        image = Image(description=figure.description)
+        image = Image(description=figure.description, alt_text=figure.alt_text)
         image.file.save(figure.file_name, ContentFile(network_diagram_jpeg()), save=False)
         image.full_clean()
         image.save()
@@ -106,25 +106,33 @@ class Command(BaseCommand):
             body=demo.body.replace(demo_content.FIGURE_SRC, figure_src or ""),
             status=Article.Status.DRAFT if demo.is_draft else Article.Status.PUBLISHED,
             published_at=_morning(days_ago=demo.days_ago),
-            hero_is_decorative=demo.hero_is_decorative,
         )
-        if demo.motif is not None:
-            article.hero_image.save(
-                f"{slug}.jpg", ContentFile(hero_jpeg(slug, palette, demo.motif)), save=False
-            )
-            if not demo.hero_is_decorative:
-                article.hero_alt = (
-                    f"Abstrakt illustration med {demo_content.MOTIF_DESCRIPTIONS[demo.motif]}, "
-                    f"mot en bakgrund som skiftar från {palette.start_name} "
-                    f"till {palette.end_name}."
-                )
-        # The same checks as in admin: alt texts, images in the body hosted by the site.
-        article.full_clean()
-        # One transaction, so an interrupted run leaves no article without its categories.
+        # One transaction, so an interrupted run leaves no article without its categories
+        # or its hero image.
         with transaction.atomic():
+            if demo.motif is not None:
+                article.hero = self._hero(demo, slug=slug, palette=palette)
+            # The same checks as in admin: alt texts, images in the body hosted by the site.
+            article.full_clean()
             article.save()
             article.categories.set(categories)
         return article
+
+    def _hero(self, demo: DemoArticle, *, slug: str, palette: Palette) -> Image:
+        """The article's hero, in the image bank like every image editors upload."""
+        image = Image(description=demo.title[:250], is_decorative=demo.hero_is_decorative)
+        if not demo.hero_is_decorative:
+            image.alt_text = (
+                f"Abstrakt illustration med {demo_content.MOTIF_DESCRIPTIONS[demo.motif]}, "
+                f"mot en bakgrund som skiftar från {palette.start_name} "
+                f"till {palette.end_name}."
+            )
+        image.file.save(
+            f"{slug}.jpg", ContentFile(hero_jpeg(slug, palette, demo.motif)), save=False
+        )
+        image.full_clean()
+        image.save()
+        return image
 
     def _create_admin(self) -> None:
         user_model = get_user_model()
