@@ -226,7 +226,7 @@ def site_map() -> SiteMap:
     from news.models import Article, Category
 
     articles = list(Article.objects.published())
-    categories = list(Category.objects.with_published_news())
+    categories = list(Category.objects.having_published_news())
     optional = list(CookieCategory.objects.filter(is_required=False).values_list("slug", flat=True))
     connections.close_all()
     if not articles:

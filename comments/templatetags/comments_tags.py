@@ -2,6 +2,7 @@ import re
 from html import escape as escape_html
 
 from django import template
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -62,21 +63,135 @@ def comment_section(context, article):
 @register.simple_tag
 def comment_list(comments: list[dict]) -> SafeString:
     """The published comments (their name, text, created_at and reply), oldest first."""
-    time_element = TimeElements()
+    time_html = TimeElements().html
     reply_label = escape_html(gettext("Reply from the editors"))
+    comment_html, reply_html = COMMENT.format, REPLY.format
     return mark_safe(
         "".join(
-            COMMENT.format(
-                name=escape_html(comment["name"]),
-                time=time_element.html(comment["created_at"], with_time=True),
-                text=_text_html(comment["text"]),
-                reply=REPLY.format(label=reply_label, text=_text_html(comment["reply"]))
-                if comment["reply"]
-                else "",
-            )
-            for comment in comments
+            [
+                comment_html(
+                    name=escape_html(comment["name"]),
+                    time=time_html(comment["created_at"], with_time=True),
+                    text=_text_html(comment["text"]),
+                    reply=reply_html(label=reply_label, text=_text_html(comment["reply"]))
+                    if comment["reply"]
+                    else "",
+                )
+                for comment in comments
+            ]
         )
     )
+
+
+@register.simple_tag
+def comment_fields(form) -> SafeString:
+    """The comment form's fields, errors and stamp, as templates/comments/_form.html
+    describes them."""
+    name, email, text, honeypot, stamp = (
+        form["name"],
+        form["email"],
+        form["text"],
+        form["hp_kontroll"],
+        form["stamp"],
+    )
+    return mark_safe(
+        _field(
+            name,
+            '<input type="text" name="{name}"{value} maxlength="{max_length}" '
+            'autocomplete="name" class="textinput form-control{invalid}" '
+            'required{described} id="{id}">',
+        )
+        + "\n"
+        + _field(
+            email,
+            '<input type="email" name="{name}"{value} maxlength="{max_length}" '
+            'autocomplete="email" class="emailinput form-control{invalid}" '
+            'required{aria_invalid} aria-describedby="{describedby}" id="{id}">',
+            help_text=True,
+        )
+        + "\n"
+        + _field(
+            text,
+            '<textarea name="{name}" cols="40" rows="6" maxlength="{max_length}" '
+            'class="textarea form-control{invalid}" required{described} id="{id}">\n'
+            "{text}</textarea>",
+        )
+        + "\n"
+        + HONEYPOT.format(
+            id=honeypot.auto_id,
+            label=conditional_escape(honeypot.label),
+            name=honeypot.html_name,
+            value=_value_attribute(honeypot),
+        )
+        + "\n"
+        + SUBMIT.format(
+            stamp=conditional_escape(stamp.value()),
+            stamp_id=stamp.auto_id,
+            send=conditional_escape(gettext("Send comment")),
+        )
+    )
+
+
+# The fields of the comment form (templates/comments/_form.html says why they are
+# written out here).
+FIELD = """<div id="div_{id}" class="mb-3">
+  <label for="{id}" class="form-label requiredField">{label}<span class="asteriskField" \
+aria-hidden="true">*</span></label>
+  {input}
+  {errors}{help}
+</div>"""
+HELP = """
+  <div id="{id}_helptext" class="form-text">{text}</div>"""
+HONEYPOT = """<div class="honeypot" aria-hidden="true">
+  <div id="div_{id}" class="mb-3">
+    <label for="{id}" class="form-label">{label}</label>
+    <input type="text" name="{name}"{value} autocomplete="off" tabindex="-1" \
+class="textinput form-control" id="{id}">
+  </div>
+</div>"""
+SUBMIT = """<input type="hidden" name="stamp" value="{stamp}" id="{stamp_id}">
+<div class="mb-3">
+  <input type="submit" name="submit" value="{send}" class="btn btn-primary" \
+id="submit-id-submit">
+</div>"""
+
+
+def _value_attribute(field) -> str:
+    value = field.value()
+    return f' value="{conditional_escape(value)}"' if value else ""
+
+
+def _field(field, element: str, *, help_text: bool = False) -> str:
+    auto_id, errors = field.auto_id, field.errors
+    describedby = conditional_escape(field.aria_describedby or "")
+    value = field.value()
+    return FIELD.format(
+        id=auto_id,
+        label=conditional_escape(field.label),
+        input=element.format(
+            name=field.html_name,
+            value=_value_attribute(field),
+            text=conditional_escape(value) if value else "",
+            max_length=field.field.max_length,
+            invalid=" is-invalid" if errors else "",
+            aria_invalid=' aria-invalid="true"' if errors else "",
+            described=f' aria-invalid="true" aria-describedby="{describedby}"' if errors else "",
+            describedby=describedby,
+            id=auto_id,
+        ),
+        errors=_errors_html(field) if errors else "",
+        help=HELP.format(id=auto_id, text=conditional_escape(field.help_text)) if help_text else "",
+    )
+
+
+def _errors_html(field) -> str:
+    # As Bootstrap's pack wrote a field's errors: tied to the field by aria-describedby.
+    auto_id = field.auto_id
+    spans = "".join(
+        f'<span id="error_{number}_{auto_id}"><strong>{conditional_escape(error)}</strong></span>'
+        for number, error in enumerate(field.errors, 1)
+    )
+    return f'<div id="{auto_id}_error" class="invalid-feedback">{spans}</div>\n'
 
 
 @register.filter
@@ -86,9 +201,13 @@ def comment_text(text: str) -> SafeString:
 
 
 def _text_html(text: str) -> str:
+    text = text.strip()
+    if "\n" not in text:
+        # Most comments are one paragraph: no splitting, no line breaks to write.
+        return "<p>" + _escaped_with_links(text) + "</p>"
     return "\n".join(
         "<p>" + _escaped_with_links(block).replace("\n", "<br>") + "</p>"
-        for block in PARAGRAPH_BREAK.split(text.strip())
+        for block in PARAGRAPH_BREAK.split(text)
     )
 
 

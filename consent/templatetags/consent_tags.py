@@ -41,10 +41,12 @@ def consent_banner(context):
 def consent_scripts(context, placement):
     """The scripts of the categories this visitor allows, each with the page's nonce."""
     request = context["request"]
-    if not scripts_may_run_on(request):
+    # Most visitors allow no optional category, so there is nothing to write: asked first,
+    # before the admin check (a reverse()) that only matters when there is (issue 11).
+    scripts = current_policy().scripts_for(request.consent.allowed, placement)
+    if not scripts or not scripts_may_run_on(request):
         return ""
     nonce = context.get("csp_nonce", "")
-    scripts = current_policy().scripts_for(request.consent.allowed, placement)
     return format_html_join(
         "\n",
         "{}",
