@@ -252,6 +252,30 @@ def test_staff_without_permission_cannot_create_review_links(client, django_user
     assert not ReviewLink.objects.exists()
 
 
+def test_writer_shares_a_draft_with_a_colleague_and_withdraws_the_link(writer, draft):
+    writer_client = Client()
+    writer_client.force_login(writer)
+
+    response = writer_client.post(
+        ADD_URL, {"article": draft.pk, "valid_days": "3", "note": "Kalle på ekonomi"}, follow=True
+    )
+
+    link = ReviewLink.objects.get()
+    assert (link.article, link.created_by) == (draft, writer)
+    assertContains(response, f"http://testserver/granska/{link.token}/")
+    assertContains(anonymous().get(f"/granska/{link.token}/"), "Hemligt utkast om nätverket")
+
+    expires = timezone.localtime(link.expires_at).strftime("%Y-%m-%dT%H:%M")
+    writer_client.post(
+        f"{LINKS_URL}{link.pk}/change/",
+        {"note": link.note, "expires_at": expires, "revoke": "on"},
+    )
+    assertContains(anonymous().get(f"/granska/{link.token}/"), WITHDRAWN, status_code=410)
+    # Deleting a link, and its record of who shared what, stays with the editors.
+    assert writer_client.post(f"{LINKS_URL}{link.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert ReviewLink.objects.filter(pk=link.pk).exists()
+
+
 def test_editors_group_may_create_review_links(editor):
     assert editor.has_perm("reviews.add_reviewlink")
     assert editor.has_perm("reviews.change_reviewlink")
