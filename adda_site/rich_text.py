@@ -12,4 +12,6 @@ TEXT_EXTENSIONS = {
     "Blockquote": True,
     "HardBreak": True,
     "History": True,
+    # Names the editor after its field's label, for screen readers (admin-editor-name.js).
+    "FieldName": True,
 }

@@ -440,7 +440,12 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
         "js": [static_lazy("js/admin-image-chooser-button.js")],
         "extensions": {"ImageChooser": html_tags([])},
-    }
+    },
+    {
+        # The editors' accessible name, from their field's label; allows no new HTML.
+        "js": [static_lazy("js/admin-editor-name.js")],
+        "extensions": {"FieldName": html_tags([])},
+    },
 ]
 
 CONSENT_COOKIE_NAME = "samtycke"

@@ -1,7 +1,9 @@
 from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -84,7 +86,9 @@ class ArticleAdmin(AutosaveAdminMixin, WritingHelpAdminMixin, VersionsAdminMixin
     date_hierarchy = "published_at"
     ordering = ("-published_at",)
     prepopulated_fields = {"slug": ("title",)}
-    filter_horizontal = ("categories",)
+    # Check boxes rather than Django's two-box filter: a site has a handful of categories,
+    # each box has its own label, and the form works the same without JavaScript.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     # Django's lookup popup: it searches the image bank by description and can upload a
     # new image in place (with its alt text) without leaving the article.
     raw_id_fields = ("hero",)

@@ -195,3 +195,19 @@ def test_chooser_has_no_accessibility_violations(
     chosen = axe_audit(page)
 
     assert (search, refused, chosen) == ([], [], [])
+
+
+def test_article_form_with_its_editor_and_hero_has_no_accessibility_violations(
+    new_context, live_server, editor, article, bank, axe_audit
+):
+    article.hero = bank
+    article.save()
+    page = new_context(base_url=live_server.url, bypass_csp=True).new_page()
+    open_article(page, article)
+
+    change_form = axe_audit(page)
+    page.goto("/admin/news/article/add/")
+    body_editor(page).wait_for()
+    add_form = axe_audit(page)
+
+    assert (change_form, add_form) == ([], [])
