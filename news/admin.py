@@ -13,13 +13,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from autosave.admin_mixins import AUTOSAVE_SCRIPT, AutosaveAdminMixin
+from adda_site.writing_help import WritingHelpAdminMixin
 
 from . import chooser
 from .focal_point import FocalPointAdminMixin
 from .history_admin import ArticleForm, ReviewFilter, VersionsAdminMixin
 from .models import Article, Category, FormerSlug, Image
-from .writing_help import WritingHelpAdminMixin
 
 
 @admin.register(Category)
@@ -71,7 +70,7 @@ class FormerSlugInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(AutosaveAdminMixin, WritingHelpAdminMixin, VersionsAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(WritingHelpAdminMixin, VersionsAdminMixin, admin.ModelAdmin):
     form = ArticleForm
     list_display = (
         "title",
@@ -116,13 +115,16 @@ class ArticleAdmin(AutosaveAdminMixin, WritingHelpAdminMixin, VersionsAdminMixin
 
     class Media:
         # Asks before leaving the form with unsaved changes.
-        # Keeps the open form on the server while the editor types (autosave).
         # The body editor's image button and the hero field open the image chooser.
-        js = ["js/admin-unsaved.js", AUTOSAVE_SCRIPT, chooser.CHOOSER_SCRIPT]
+        js = ["js/admin-unsaved.js", chooser.CHOOSER_SCRIPT]
         css = {"all": ["css/admin-image-chooser.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("categories").with_waiting_change()
+
+    def writing_help_image_alt_texts(self, obj):
+        # The hero's alt text is the image bank's, checked like those in the body.
+        return [obj.hero.alt] if obj.hero else []
 
     def get_urls(self):
         return [

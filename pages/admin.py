@@ -3,6 +3,8 @@ from django.shortcuts import redirect
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from adda_site.writing_help import WritingHelpAdminMixin
+
 from .models import (
     AccessibilityReport,
     AccessibilityStatement,
@@ -13,11 +15,13 @@ from .models import (
 
 
 @admin.register(Page)
-class PageAdmin(admin.ModelAdmin):
+class PageAdmin(WritingHelpAdminMixin, admin.ModelAdmin):
     list_display = ("title", "slug", "updated_at")
     prepopulated_fields = {"slug": ("title",)}
     search_fields = ("title",)
     fields = ("title", "slug", "description", "body")
+    # A page has no lead: its description is for search engines.
+    writing_help_lead_field = None
 
     class Media:
         # Asks before leaving the form with unsaved changes.

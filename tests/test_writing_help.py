@@ -2,7 +2,7 @@ import pytest
 from article_forms import article_form
 from django.contrib import messages
 
-from news import writing_help
+from adda_site import writing_help
 from news.models import Article
 
 ADD_URL = "/admin/news/article/add/"
@@ -312,3 +312,24 @@ def test_refused_form_gets_no_writing_help(editor_client):
     assert response.status_code == 200
     assert list(response.context["messages"]) == []
     assert not Article.objects.exists()
+
+
+def test_site_page_gets_the_same_writing_help_after_saving(editor_client):
+    response = editor_client.post(
+        "/admin/pages/page/add/",
+        {
+            "title": "Kontakta oss",
+            "slug": "kontakt",
+            "description": "Så når du oss.",
+            "body": '<p>Våra telefontider finns <a href="/tider/">här</a>.</p>'
+            "<h3>Besök oss</h3><p>Välkommen.</p>",
+        },
+        follow=True,
+    )
+
+    shown = [(message.level, message.message) for message in response.context["messages"]]
+    assert shown[0][0] == messages.SUCCESS
+    assert shown[1][0] == messages.WARNING
+    assert shown[1][1].startswith("Länktexten ”här” säger inte vart länken leder.")
+    assert shown[2][1].startswith("Rubriken ”Besök oss” är på nivå 3")
+    assert len(shown) == 3

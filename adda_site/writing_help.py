@@ -1,4 +1,5 @@
-"""Writing help: advice on an article's lead and body, shown to the editor after a save.
+"""Writing help: advice on the text of an article or a site page (a lead and a body),
+shown to the editor after a save.
 
 Never blocking and never shown to readers: a save always goes through, and the advice is
 a list of messages in the admin. The checks are pure functions on the lead (plain text)
@@ -460,15 +461,18 @@ class WritingHelpAdminMixin:
     writing_help_lead_field: str | None = "lead"
     writing_help_body_field = "body"
 
+    def writing_help_image_alt_texts(self, obj) -> list[str]:
+        """The alt texts of images shown beside the body (an article's hero), checked like
+        those in the body."""
+        return []
+
     def writing_advice(self, obj) -> list[Advice]:
         field = self.writing_help_lead_field
         lead = (getattr(obj, field) or "") if field else ""
-        # The hero's alt text is the image bank's, checked like those in the body.
-        hero = getattr(obj, "hero", None)
         return advise(
             lead,
             getattr(obj, self.writing_help_body_field) or "",
-            image_alt_texts=[hero.alt] if hero else [],
+            image_alt_texts=self.writing_help_image_alt_texts(obj),
         )
 
     def _send_writing_advice(self, request: HttpRequest, obj) -> None:
