@@ -13,7 +13,7 @@ def test_empty_choice_of_a_select_box_is_swedish(admin_client):
     assertNotContains(response, "Select an option")
 
 
-def test_date_picker_labels_for_screen_readers_are_swedish(editor_client):
+def test_date_picker_and_rich_text_editor_texts_are_swedish(editor_client):
     response = editor_client.get("/admin/jsi18n/")
 
     # The catalogue is JavaScript made with json.dumps: letters outside ASCII escaped.
@@ -22,5 +22,8 @@ def test_date_picker_labels_for_screen_readers_are_swedish(editor_client):
         ("Today (%(date)s)", "I dag (%(date)s)"),
         ("Previous (%(month)s %(year)s)", "Föregående (%(month)s %(year)s)"),
         ("Next (%(month)s %(year)s)", "Nästa (%(month)s %(year)s)"),
+        # The rich text editor's figure menu.
+        ("Add caption", "Lägg till bildtext"),
+        ("Remove caption", "Ta bort bildtext"),
     ]:
         assert f"{json.dumps(english)}: {json.dumps(swedish)}" in catalogue

@@ -211,3 +211,16 @@ def test_article_form_with_its_editor_and_hero_has_no_accessibility_violations(
     add_form = axe_audit(page)
 
     assert (change_form, add_form) == ([], [])
+
+
+def test_body_editor_toolbar_speaks_swedish(page, editor, article):
+    open_article(page, article)
+    toolbar = page.locator(".prose-editor")
+
+    for name in ["Fetstil", "Kursiv", "Punktlista", "Numrerad lista", "Citat", "Ångra"]:
+        assert toolbar.get_by_role("button", name=name, exact=True).count() == 1, name
+    # The heading menu's items, shown when it opens.
+    assert toolbar.locator("button", has_text="Rubrik 2").count() == 1
+    assert toolbar.get_by_role("button", name="bold").count() == 0
+    # The text box is named after the field's label.
+    assert page.get_by_role("textbox", name="Brödtext").count() == 1
