@@ -47,6 +47,14 @@ class ReviewLinkAdmin(admin.ModelAdmin):
         # The link shows the article: only for those who may read articles in the admin.
         return super().has_add_permission(request) and request.user.has_perm("news.view_article")
 
+    def get_queryset(self, request):
+        # Skribenter see, extend and withdraw the links they made; those who may publish
+        # manage everyone's.
+        links = super().get_queryset(request)
+        if request.user.has_perm("news.publish_article"):
+            return links
+        return links.filter(created_by=request.user)
+
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.add_fieldsets

@@ -276,6 +276,23 @@ def test_writer_shares_a_draft_with_a_colleague_and_withdraws_the_link(writer, d
     assert ReviewLink.objects.filter(pk=link.pk).exists()
 
 
+def test_writer_cannot_change_a_link_someone_else_made(writer, draft, make_link):
+    link = make_link(draft)
+    expires = link.expires_at
+    writer_client = Client()
+    writer_client.force_login(writer)
+
+    assertNotContains(writer_client.get(LINKS_URL), draft.title)
+    later = timezone.localtime(expires + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
+    response = writer_client.post(
+        f"{LINKS_URL}{link.pk}/change/", {"note": "", "expires_at": later, "revoke": "on"}
+    )
+
+    assert response.status_code == 302  # to the admin index: no such link for them
+    link.refresh_from_db()
+    assert (link.expires_at, link.revoked_at) == (expires, None)
+
+
 def test_editors_group_may_create_review_links(editor):
     assert editor.has_perm("reviews.add_reviewlink")
     assert editor.has_perm("reviews.change_reviewlink")
