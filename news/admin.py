@@ -4,10 +4,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.encoding import filepath_to_uri
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
@@ -18,7 +20,7 @@ from adda_site.writing_help import WritingHelpAdminMixin
 from . import chooser
 from .focal_point import FocalPointAdminMixin
 from .history_admin import ArticleForm, ReviewFilter, VersionsAdminMixin
-from .models import Article, Category, FormerSlug, Image
+from .models import Article, ArticleVersionFields, Category, FormerSlug, Image
 
 
 @admin.register(Category)
@@ -205,6 +207,21 @@ class ImageAdmin(FocalPointAdminMixin, admin.ModelAdmin):
     search_fields = ("description", "alt_text")
     readonly_fields = ("address", "width", "height")
 
+    def has_change_permission(self, request, obj=None):
+        # What an image shows is what published articles show: its file, alt text and
+        # focal point. Those who may not publish change it only while no published article
+        # shows it; they see it read-only after that, as their edits to a published
+        # article wait for review.
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.has_perm("news.publish_article"):
+            return True
+        return not (
+            Article.objects.filter(status=Article.Status.PUBLISHED)
+            .with_image(obj.file.name)
+            .exists()
+        )
+
     @admin.display(description=_("address to use in the text"))
     def address(self, obj):
         return format_html("<code>{}</code>", obj.file.url) if obj.file else ""
@@ -238,5 +255,19 @@ class ImageAdmin(FocalPointAdminMixin, admin.ModelAdmin):
                 for article in Article.objects.with_image(image.file.name)
                 .exclude(hero=image)
                 .only("title")
+            ]
+            # A change waiting for review that shows it would be published with a broken
+            # image, or without its hero.
+            protected += [
+                format_html(
+                    '{}: <a href="{}">{}</a>',
+                    gettext("Change waiting for review"),
+                    reverse(f"{self.admin_site.name}:news_article_change", args=[version.id]),
+                    version.title,
+                )
+                for version in Article.history.filter(
+                    Q(hero_id=image.pk) | Q(body__contains=filepath_to_uri(image.file.name)),
+                    review=ArticleVersionFields.Review.WAITING,
+                ).only("id", "title")
             ]
         return deleted, model_count, perms_needed, protected

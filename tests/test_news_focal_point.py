@@ -123,6 +123,25 @@ def test_moving_the_focal_point_removes_the_crops_of_the_old_one(
     assert (media_root / panorama.picture.src.removeprefix("/media/")).exists()
 
 
+def test_moving_the_focal_point_of_a_16_9_image_removes_its_other_old_crops(
+    editor_client, make_bank_image, media_root, django_capture_on_commit_callbacks
+):
+    # A 16:9 image is its own 16:9 crop, which stays where it is; the others move.
+    wide = make_bank_image("Torget", width=1600, height=900)
+    old_crops = {ratio: wide.cropped_image(ratio).src for ratio in ("4:3", "1.91:1")}
+    kept_crop = wide.cropped_picture("16:9").largest_jpeg
+
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(change_url(wide), form_data(wide, focal_x=10, focal_y=10))
+
+    wide.refresh_from_db()
+    for ratio, old in old_crops.items():
+        assert not (media_root / old.removeprefix("/media/")).exists(), ratio
+        assert (media_root / wide.cropped_image(ratio).src.removeprefix("/media/")).exists()
+    assert wide.cropped_picture("16:9").largest_jpeg == kept_crop
+    assert (media_root / kept_crop.removeprefix("/media/")).exists()
+
+
 @pytest.mark.parametrize(
     ("focal_x", "focal_y", "message"),
     [
@@ -143,7 +162,10 @@ def test_a_focal_point_outside_the_image_is_refused_in_swedish(
     assert (panorama.focal_x, panorama.focal_y) == (None, None)
 
 
-def test_writer_may_set_a_focal_point(writer, panorama):
+def test_writer_may_set_the_focal_point_of_an_image_no_published_article_shows(
+    writer, panorama, make_article
+):
+    make_article("Utkast om stranden", slug="utkast", hero=panorama, status=Article.Status.DRAFT)
     client = Client()
     client.force_login(writer)
 
@@ -151,6 +173,25 @@ def test_writer_may_set_a_focal_point(writer, panorama):
 
     panorama.refresh_from_db()
     assert (panorama.focal_x, panorama.focal_y) == (0.2, 0.3)
+
+
+def test_writer_cannot_change_an_image_a_published_article_shows(
+    writer, article_with_panorama, panorama
+):
+    client = Client()
+    client.force_login(writer)
+
+    page = client.get(change_url(panorama))
+    response = client.post(
+        change_url(panorama), form_data(panorama, alt_text="Något helt annat", focal_x=20)
+    )
+
+    # Shown read-only: the change would reach visitors without review.
+    assert page.status_code == 200
+    assertContains(page, "Visa bild")
+    assert response.status_code == 403
+    panorama.refresh_from_db()
+    assert (panorama.alt_text, panorama.focal_x) == ("Stranden i kvällssol", None)
 
 
 def test_staff_who_may_only_view_images_cannot_move_the_focal_point(django_user_model, panorama):

@@ -8,7 +8,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from test_admin_forms import browser_data
 
 from news import history
-from news.models import Article
+from news.models import Article, Image
 
 CHANGELIST = "/admin/news/article/"
 ADD_URL = "/admin/news/article/add/"
@@ -279,3 +279,20 @@ def test_writers_new_hero_image_waits_with_the_change_and_is_published_with_it(
     published.refresh_from_db()
     assert published.hero == harbour
     assertContains(client.get(published.get_absolute_url()), 'alt="Hamnen i dimma"')
+
+
+def test_image_only_a_waiting_change_shows_cannot_be_deleted(
+    writer_client, editor_client, published, make_bank_image
+):
+    new_hero = make_bank_image("Ny bild till nyheten")
+    edit(writer_client, published, hero=str(new_hero.pk))
+    assert Article.objects.get(pk=published.pk).hero is None  # visitors see no change yet
+
+    response = editor_client.post(f"/admin/news/image/{new_hero.pk}/delete/", {"post": "yes"})
+
+    assertContains(
+        response,
+        f"För att ta bort bild “{new_hero}” måste följande skyddade relaterade objekt tas bort:",
+    )
+    assertContains(response, "Ändring som väntar på granskning: ")
+    assert Image.objects.filter(pk=new_hero.pk).exists()
