@@ -771,14 +771,15 @@ def delete_renditions_after_commit(
     storage: Storage, name: str, width: int | None, crops: tuple[Crop, ...]
 ) -> None:
     """Delete the renditions of ``crops`` of a kept image, whose focal point moved, once
-    the transaction commits, unless another image-bank entry of the same file still has
-    them (the crops' names come from the file and the focal point)."""
+    the transaction commits: those of the crops no image-bank entry of the file has now
+    (a crop's names come from the file and where it is cut, and a move can leave one
+    crop where it was, as a 16:9 image's own 16:9 crop)."""
 
     def delete() -> None:
-        for image in Image.objects.filter(file=name):
-            if set(image.crops) & set(crops):
-                return
-        delete_with_renditions(storage, name, width, crops, keep_original=True)
+        kept = {crop for image in Image.objects.filter(file=name) for crop in image.crops}
+        unused = tuple(crop for crop in crops if crop not in kept)
+        if unused:
+            delete_with_renditions(storage, name, width, unused, keep_original=True)
 
     transaction.on_commit(delete)
 

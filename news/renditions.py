@@ -207,7 +207,12 @@ def picture(
         jpeg_srcset=srcsets["jpeg"],
         largest_jpeg=urls[display_width, "jpeg"],
         width=display_width,
-        height=round(original_height * display_width / original_width),
+        # A crop's renditions are cut to its ratio; the whole image's keep the original's.
+        height=(
+            crop.height(display_width)
+            if crop
+            else round(original_height * display_width / original_width)
+        ),
     )
 
 
