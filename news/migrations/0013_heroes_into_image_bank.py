@@ -44,7 +44,10 @@ def heroes_into_image_bank(apps, schema_editor):
     articles = Article.objects.using(db).exclude(hero_image="").order_by("pk")
     for hero in articles.values("pk", *fields):
         image_id = image_for(hero)
-        Article.objects.using(db).filter(pk=hero["pk"]).update(hero_id=image_id)
+        # The old column is emptied: a hero an old server uploads during a rolling upgrade
+        # is then the only one left there for the later release to move (0014), and a hero
+        # removed on the new code cannot come back from a stale copy.
+        Article.objects.using(db).filter(pk=hero["pk"]).update(hero_id=image_id, hero_image="")
 
     # Old versions keep their hero, so comparing and restoring them still shows it. The
     # newest version naming a file gives its texts. A file deleted since (the old way of

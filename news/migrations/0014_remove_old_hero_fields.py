@@ -9,8 +9,9 @@ class Migration(migrations.Migration):
     that the new code's inserts, which leave them out, are accepted.
 
     That later release drops the columns, after moving to the image bank any hero an old
-    server uploaded during the upgrade (articles with ``hero_image`` but no ``hero_id``,
-    as migration 0013 does)."""
+    server uploaded during the upgrade: the articles whose ``hero_image`` is not empty, as
+    migration 0013 emptied it for every hero it moved. During the upgrade old servers show
+    no hero for the articles moved; they never show a stale one."""
 
     dependencies = [
         ('news', '0013_heroes_into_image_bank'),
