@@ -127,5 +127,6 @@ CHOOSER_SCRIPT = Script(
         "data-url": reverse_lazy("admin:news_image_chooser"),
         "data-hero-label": _("Choose an image"),
         "data-error": _("The image bank could not be reached. Try again."),
+        "data-close": _("Close"),
     },
 )

@@ -113,6 +113,20 @@ def test_next_page_keeps_the_search(editor_client, make_bank_image):
     assert link(response, "Nästa sida") == f"{CHOOSER_URL}?q=torget&sida=2"
 
 
+def test_pages_after_a_refused_upload_for_the_hero_still_choose_the_hero(
+    editor_client, make_bank_image, make_image_upload
+):
+    for number in range(1, 14):
+        make_bank_image(f"Torget {number}", width=40, height=30)
+
+    response = editor_client.post(
+        UPLOAD_URL, upload_data(make_image_upload, alt_text="") | {"for": "hero"}
+    )
+
+    assert response.status_code == 400
+    assert link(response, "Nästa sida") == f"{CHOOSER_URL}?for=hero&sida=2"
+
+
 def test_choosing_an_image_gives_its_address_alt_text_and_size(editor_client, make_bank_image):
     image = make_bank_image("Kommunhuset i vinterljus", width=800, height=600)
 

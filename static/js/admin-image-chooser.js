@@ -11,6 +11,7 @@
   const texts = {
     heroLabel: script.dataset.heroLabel,
     error: script.dataset.error,
+    close: script.dataset.close,
   };
 
   const TABBABLE =
@@ -100,7 +101,26 @@
     message.className = "errornote";
     message.setAttribute("role", "alert");
     message.textContent = texts.error;
-    dialog.prepend(message);
+    if (dialog.querySelector("#image-chooser-title")) {
+      dialog.prepend(message);
+      return;
+    }
+    // The first step did not load: the dialog still gets its name and a way out, as the
+    // chooser's own header (_image_chooser_header.html) gives them.
+    const header = document.createElement("div");
+    header.className = "image-chooser__header";
+    const title = document.createElement("h2");
+    title.id = "image-chooser-title";
+    title.tabIndex = -1;
+    title.textContent = texts.heroLabel;
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "button image-chooser__close";
+    close.dataset.chooserClose = "";
+    close.textContent = texts.close;
+    header.append(title, close);
+    dialog.replaceChildren(header, message);
+    title.focus();
   }
 
   async function load(url) {

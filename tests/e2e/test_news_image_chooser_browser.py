@@ -224,3 +224,19 @@ def test_body_editor_toolbar_speaks_swedish(page, editor, article):
     assert toolbar.get_by_role("button", name="bold").count() == 0
     # The text box is named after the field's label.
     assert page.get_by_role("textbox", name="Brödtext").count() == 1
+
+
+def test_chooser_that_cannot_reach_the_image_bank_says_so_and_closes(page, editor, article):
+    open_article(page, article)
+    # As a dropped connection would: the chooser's first page never arrives.
+    page.route("**/admin/news/image/valj/**", lambda route: route.abort())
+
+    body_editor(page).click()
+    page.get_by_role("button", name="Infoga bild").click()
+
+    dialog = page.get_by_role("dialog", name="Välj bild")
+    assert dialog.get_by_role("alert").text_content() == (
+        "Det gick inte att nå bildbanken. Försök igen."
+    )
+    dialog.get_by_role("button", name="Stäng").click()
+    assert page.get_by_role("dialog").count() == 0
