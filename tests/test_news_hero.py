@@ -203,7 +203,7 @@ def test_make_renditions_makes_those_of_images_that_have_none_yet(
 
     call_command("make_renditions", stdout=output)
 
-    assert output.getvalue() == "Bilder med alla renditioner klara: 1.\n"
+    assert output.getvalue() == "Images with all their renditions: 1.\n"
     assert Image.objects.get(pk=square.pk).has_renditions
     hero = hero_of(client.get(article.get_absolute_url()))
     assert 'type="image/webp" srcset="/media/renditions/' in hero

@@ -4,18 +4,19 @@ from news.models import Image
 
 
 class Command(BaseCommand):
+    # In English, as the other operators' commands (backup, restore, refresh_pages).
     help = (
-        "Gör de renditioner och beskärningar som saknas för bildbankens bilder: efter "
-        "en uppgradering (migrering 0013 flyttade huvudbilderna till bildbanken) eller "
-        "efter ett fel. Sidorna visar originalbilden tills dess."
+        "Make the missing renditions and crops of the image bank's images: after an "
+        "upgrade (migration 0013 moved the articles' hero images into the image bank) or "
+        "after a failure. Pages show the original image until then."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--alla",
+            "--all",
             action="store_true",
             dest="every_image",
-            help="Kontrollera varje bild, även de som redan har sina renditioner.",
+            help="Check every image, also those that already have their renditions.",
         )
 
     def handle(self, *args, every_image: bool = False, **options):
@@ -28,9 +29,9 @@ class Command(BaseCommand):
                 ready += 1
             else:
                 failed += 1
-        self.stdout.write(f"Bilder med alla renditioner klara: {ready}.")
+        self.stdout.write(f"Images with all their renditions: {ready}.")
         if failed:
             self.stderr.write(
-                f"Bilder vars renditioner inte kunde göras (se loggen): {failed}. "
-                "Sidorna visar originalen."
+                f"Images whose renditions could not be made (see the log): {failed}. "
+                "Pages show their originals."
             )
