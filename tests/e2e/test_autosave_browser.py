@@ -7,6 +7,7 @@ import pytest
 
 from autosave.models import KeptForm
 from news.models import Article
+from tests.e2e.admin_login import log_in
 
 AXE_JS = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 TITLE = "Nätverk för stärkt innovationskraft"
@@ -21,14 +22,6 @@ def article(make_article):
 def every_second(settings):
     # The script reads the interval from the page: a test does not wait a minute.
     settings.AUTOSAVE_SECONDS = 1
-
-
-def log_in(page, username="redaktor", password="ett-langt-losenord-123") -> None:
-    page.goto("/admin/login/")
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/admin/")
 
 
 def is_kept(response) -> bool:

@@ -8,15 +8,8 @@ import urllib.request
 import pytest
 from PIL import Image as PillowImage
 
+from tests.e2e.admin_login import log_in
 from tests.test_news_focal_point import BLUE, GREEN, near, three_stripes
-
-
-def log_in(page, username="redaktor", password="ett-langt-losenord-123") -> None:
-    page.goto("/admin/login/")
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/admin/")
 
 
 def share_image_colour(page, live_server, article_path: str):

@@ -5,16 +5,9 @@ import pytest
 
 from news import history
 from news.models import Article
+from tests.e2e.admin_login import EDITOR_PASSWORD, log_in
 
-PASSWORD = "ett-langt-losenord-123"
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/admin/login/")
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/admin/")
+PASSWORD = EDITOR_PASSWORD
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from news.models import Article, Image
+from tests.e2e.admin_login import log_in
 
-PASSWORD = "ett-langt-losenord-123"
 CAPTION = "Kommunhuset en vintermorgon. Foto: Anna Andersson"
 
 
@@ -32,11 +32,7 @@ def bank(make_bank_image):
 
 
 def open_article(page, article) -> None:
-    page.goto("/admin/login/")
-    page.get_by_label("Användarnamn").fill("redaktor")
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/admin/")
+    log_in(page)
     page.goto(f"/admin/news/article/{article.pk}/change/")
     body_editor(page).wait_for()
 

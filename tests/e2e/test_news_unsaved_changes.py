@@ -3,6 +3,7 @@
 import pytest
 
 from news.models import Article
+from tests.e2e.admin_login import log_in
 
 TITLE = "Nätverk för stärkt innovationskraft"
 
@@ -10,14 +11,6 @@ TITLE = "Nätverk för stärkt innovationskraft"
 @pytest.fixture
 def article(make_article):
     return make_article(TITLE, status=Article.Status.DRAFT, body="<p>Nätverket startar.</p>")
-
-
-def log_in(page, username="redaktor", password="ett-langt-losenord-123") -> None:
-    page.goto("/admin/login/")
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill(password)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/admin/")
 
 
 @pytest.fixture

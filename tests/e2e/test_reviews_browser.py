@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from news.models import Article
 from reviews.models import ReviewLink
+from tests.e2e.admin_login import log_in
 
 TITLE = "Hemligt utkast om nätverket"
 
@@ -21,14 +22,6 @@ def review_editor(editors_group, editor):
 @pytest.fixture
 def draft(make_article):
     return make_article(TITLE, status=Article.Status.DRAFT, body="<p>Nätverket startar i höst.</p>")
-
-
-def log_in(page) -> None:
-    page.goto("/admin/login/")
-    page.get_by_label("Användarnamn").fill("redaktor")
-    page.get_by_label("Lösenord").fill("ett-langt-losenord-123")
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url("**/admin/")
 
 
 def test_colleague_reads_a_draft_through_a_review_link_until_it_expires(
