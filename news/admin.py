@@ -216,11 +216,7 @@ class ImageAdmin(FocalPointAdminMixin, admin.ModelAdmin):
             return False
         if obj is None or request.user.has_perm("news.publish_article"):
             return True
-        return not (
-            Article.objects.filter(status=Article.Status.PUBLISHED)
-            .with_image(obj.file.name)
-            .exists()
-        )
+        return not obj.shown_by_a_published_article
 
     @admin.display(description=_("address to use in the text"))
     def address(self, obj):

@@ -644,16 +644,21 @@ class Image(models.Model):
             # are made below: until then pages show the original.
             self.has_renditions = False
         super().save(*args, **kwargs)
+        old_crops = (
+            _crops(previous["width"], previous["height"], previous["focal_x"], previous["focal_y"])
+            if previous
+            else ()
+        )
         if previous and previous["file"] and new_file:
             delete_unused_image(
                 self.file.storage,
                 previous["file"],
                 previous["width"],
-                crops=_crops(previous),
+                crops=old_crops,
             )
         elif moved and previous["file"]:
             delete_renditions_after_commit(
-                self.file.storage, previous["file"], previous["width"], _crops(previous)
+                self.file.storage, previous["file"], previous["width"], old_crops
             )
         if self.file and self.width:
             ready = generate_renditions(self.file, self.width, self.crops)
@@ -663,6 +668,7 @@ class Image(models.Model):
                 # A page shown while the renditions were being made has the original.
                 page_cache.pages_changed()
         self.__dict__.pop("picture", None)
+        self.__dict__.pop("shown_by_a_published_article", None)
 
     def clean(self):
         errors = {}
@@ -694,17 +700,24 @@ class Image(models.Model):
             return original(self.file, self.width, self.height)
         return picture(self.file, self.width, self.height)
 
+    @cached_property
+    def shown_by_a_published_article(self) -> bool:
+        """Whether an article an editor published (scheduled or expired included) shows
+        the image, as its hero or in its text. Kept for the instance: the admin asks for
+        each permission check of a page."""
+        return (
+            Article.objects.filter(status=Article.Status.PUBLISHED)
+            .with_image(self.file.name)
+            .exists()
+        )
+
     @property
     def crops(self) -> tuple[Crop, ...]:
         """The image cut to each of renditions.RATIOS around its focal point."""
-        return _crops(
-            {
-                "width": self.width,
-                "height": self.height,
-                "focal_x": self.focal_x,
-                "focal_y": self.focal_y,
-            }
-        )
+        return _crops(self.width, self.height, self.focal_x, self.focal_y)
+
+    def crop(self, ratio: str) -> Crop:
+        return crop_for(ratio, self.width, self.height, self.focal_x, self.focal_y)
 
     def cropped_picture(self, ratio: str) -> Picture | None:
         """The renditions of the crop to ``ratio`` (renditions.DISPLAY_RATIO), or the whole
@@ -713,7 +726,7 @@ class Image(models.Model):
             return None
         if not self.has_renditions:
             return original(self.file, self.width, self.height)
-        return picture(self.file, self.width, self.height, crop_for_ratio(self.crops, ratio))
+        return picture(self.file, self.width, self.height, self.crop(ratio))
 
     def cropped_image(self, ratio: str) -> Picture | None:
         """The one JPEG of the crop to ``ratio`` (one of renditions.SINGLE_RATIOS), for
@@ -722,7 +735,7 @@ class Image(models.Model):
             return None
         if not self.has_renditions:
             return original(self.file, self.width, self.height)
-        return single_image(self.file, crop_for_ratio(self.crops, ratio))
+        return single_image(self.file, self.crop(ratio))
 
     def crops_for_preview(self) -> list[tuple[str, Picture]]:
         """What the image bank shows editors of the crops: each ratio, smallest rendition."""
@@ -736,17 +749,10 @@ class Image(models.Model):
         return previews
 
 
-def _crops(image: dict) -> tuple[Crop, ...]:
-    if not image["width"] or not image["height"]:
+def _crops(width, height, focal_x, focal_y) -> tuple[Crop, ...]:
+    if not width or not height:
         return ()
-    return tuple(
-        crop_for(ratio, image["width"], image["height"], image["focal_x"], image["focal_y"])
-        for ratio in RATIOS
-    )
-
-
-def crop_for_ratio(crops: tuple[Crop, ...], ratio: str) -> Crop:
-    return next(crop for crop in crops if crop.ratio == ratio)
+    return tuple(crop_for(ratio, width, height, focal_x, focal_y) for ratio in RATIOS)
 
 
 def image_in_use(name: str) -> bool:

@@ -220,26 +220,17 @@ def single_image(source: File, crop: Crop) -> Picture:
     """The one JPEG of a crop to one of SINGLE_RATIOS, at its width or smaller for a small
     image."""
     width = min(SINGLE_RATIOS[crop.ratio], crop.whole_width)
-    url = _cache_file(source, width, "jpeg", crop).url
-    return Picture(
-        src=url,
-        webp_srcset="",
-        jpeg_srcset="",
-        largest_jpeg=url,
-        width=width,
-        height=crop.height(width),
-    )
+    return _one_file(_cache_file(source, width, "jpeg", crop).url, width, crop.height(width))
 
 
 def original(source: File, width: int, height: int) -> Picture:
     """The uploaded image itself, for when its renditions are not there."""
     # A model's image knows its storage; an image named in an article's body is a File.
-    url = getattr(source, "storage", default_storage).url(source.name)
+    return _one_file(getattr(source, "storage", default_storage).url(source.name), width, height)
+
+
+def _one_file(url: str, width: int, height: int) -> Picture:
+    """A picture of a single file, without a srcset."""
     return Picture(
-        src=url,
-        webp_srcset="",
-        jpeg_srcset="",
-        largest_jpeg=url,
-        width=width,
-        height=height,
+        src=url, webp_srcset="", jpeg_srcset="", largest_jpeg=url, width=width, height=height
     )
