@@ -3,7 +3,7 @@ import os
 from datetime import timedelta
 
 import pytest
-from article_forms import article_form
+from article_forms import article_form, change_form
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -299,6 +299,30 @@ def test_article_saved_without_slug_gets_a_unique_one(make_article):
     second = make_article("Året som gick")
     assert first.slug == "aret-som-gick"
     assert second.slug == "aret-som-gick-2"
+
+
+def test_editor_moves_an_article_to_another_category_with_its_check_boxes(
+    editor_client, client, make_article, make_category
+):
+    innovation, climate = make_category("Innovation"), make_category("Klimat")
+    article = make_article("Nätverket", slug="natverket", categories=[innovation])
+    url = f"/admin/news/article/{article.pk}/change/"
+
+    page = editor_client.get(url)
+    # One labelled check box per category, the article's own ticked.
+    assertContains(
+        page,
+        f'<input type="checkbox" name="categories" value="{innovation.pk}" '
+        'data-context="available-source" id="id_categories_0" checked>',
+    )
+    assertContains(page, '<label for="id_categories_1"><input type="checkbox"', count=1)
+    assertNotContains(page, "selectfilter")
+
+    data = change_form(article, categories=[climate.pk])
+    assert editor_client.post(url, data).status_code == 302
+
+    assert list(Article.objects.get(pk=article.pk).categories.all()) == [climate]
+    assertContains(client.get("/nyheter/natverket/"), "Klimat")
 
 
 def test_editor_changes_category_in_admin(editor_client):
