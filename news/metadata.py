@@ -49,7 +49,7 @@ def for_article(request: HttpRequest, article: Article) -> dict:
             "name": settings.SITE_NAME,
             "url": request.build_absolute_uri("/"),
         },
-        "articleSection": [category.name for category in article.categories.all()],
+        "articleSection": [category.name for category in article.shown_categories],
     }
     if search_images:
         data["image"] = search_images
