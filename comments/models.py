@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from adda_site import page_cache
 
+from . import rendering
+
 # Control characters and the Unicode bidirectional overrides and isolates, which
 # can make a name display as something else than what was typed.
 _INVISIBLE = re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
@@ -52,6 +54,15 @@ class CommentQuerySet(models.QuerySet):
     def awaiting_notification(self):
         """Comments the editors were to be e-mailed about, whose mail has not gone yet."""
         return self.filter(has_unsent_notification=True)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        # Bulk-created comments (imports, the load test's) are whole too: save() is not run.
+        objs = list(objs)
+        with rendering.stored_language():
+            written = rendering.comments_html((c.name, c.text, c.created_at, c.reply) for c in objs)
+        for comment, html in zip(objs, written, strict=True):
+            comment.html = html
+        return super().bulk_create(objs, *args, **kwargs)
 
     def by_email(self, email: str):
         return self.filter(email__iexact=email.strip())
@@ -103,6 +114,12 @@ class Comment(models.Model):
         ),
     )
 
+    # Written by save() from name, text, created_at and reply, so that the article page
+    # reads one column instead of writing each comment on every view (issue 11). The
+    # database default is for servers of the previous release, which insert without it
+    # during an upgrade: the page writes those itself until manage.py write_comments.
+    html = models.TextField(_("HTML on article pages"), editable=False, blank=True, db_default="")
+
     objects = CommentQuerySet.as_manager()
 
     class Meta:
@@ -113,6 +130,17 @@ class Comment(models.Model):
 
     def __str__(self):
         return f"{self.name}: {self.text[:40]}"
+
+    def save(self, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or not set(rendering.WRITTEN_FROM).isdisjoint(update_fields):
+            with rendering.stored_language():
+                self.html = rendering.comment_html(
+                    self.name, self.text, self.created_at, self.reply
+                )
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "html"}
+        super().save(**kwargs)
 
     def export(self) -> dict:
         return {

@@ -1,55 +1,27 @@
-import re
-from html import escape as escape_html
-
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from news.templatetags.news_tags import TimeElements
-
 from ..forms import CommentForm
 from ..models import Comment, CommentRules
+from ..rendering import comments_html, stored_html_applies, text_html
 from ..submission import comments_open
 from ..views import PUBLISHED_PARAMETER, THANKS_PARAMETER
 
 register = template.Library()
 
 THANKS = {THANKS_PARAMETER: "waiting", PUBLISHED_PARAMETER: "published"}
-URL = re.compile(r"https?://[^\s<>\"']+")
-TRAILING = ".,;:!?)]}'\""
-PARAGRAPH_BREAK = re.compile(r"\n{2,}")
-
-# One published comment, and the editors' reply to it. The list is written here rather
-# than by a template loop: with hundreds of comments, resolving template variables per
-# comment was most of the article page's rendering (issue 11). Every value put in is
-# HTML already: escaped here, or made by comment_text() and TimeElements.
-COMMENT = """<article class="comment">
-    <p class="comment__meta"><strong class="comment__name">{name}</strong> {time}</p>
-    <div class="comment__text">{text}</div>{reply}
-  </article>
-"""
-REPLY = """
-    <div class="comment__reply">
-      <p class="comment__reply-label"><strong>{label}</strong></p>
-      <div class="comment__text">{text}</div>
-    </div>"""
 
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comment_section(context, article):
     request = context["request"]
-    # One query gives both the list and the count in the heading; plain values, as
-    # building a model instance per comment would cost more than writing it out.
-    comments = list(
-        Comment.objects.published()
-        .filter(article=article)
-        .values("name", "text", "created_at", "reply")
-    )
     form = context.get("comment_form")
     return {
         "article": article,
-        "comments": comments,
+        # Each published comment's HTML: the list, and the count in the heading.
+        "comments": _published_comments(article),
         "is_open": comments_open(article),
         "form": form or CommentForm(article=article),
         "refusal": context.get("comment_refusal", ""),
@@ -60,27 +32,22 @@ def comment_section(context, article):
     }
 
 
+def _published_comments(article) -> list[str]:
+    published = Comment.objects.published().filter(article=article)
+    if stored_html_applies():
+        written = list(published.values_list("html", flat=True))
+        # An empty one was inserted by a server of the previous release during an
+        # upgrade, until manage.py write_comments has run.
+        if all(written):
+            return written
+    # Plain values: building a model instance per comment would cost more than writing it.
+    return comments_html(published.values_list("name", "text", "created_at", "reply"))
+
+
 @register.simple_tag
-def comment_list(comments: list[dict]) -> SafeString:
-    """The published comments (their name, text, created_at and reply), oldest first."""
-    time_html = TimeElements().html
-    reply_label = escape_html(gettext("Reply from the editors"))
-    comment_html, reply_html = COMMENT.format, REPLY.format
-    return mark_safe(
-        "".join(
-            [
-                comment_html(
-                    name=escape_html(comment["name"]),
-                    time=time_html(comment["created_at"], with_time=True),
-                    text=_text_html(comment["text"]),
-                    reply=reply_html(label=reply_label, text=_text_html(comment["reply"]))
-                    if comment["reply"]
-                    else "",
-                )
-                for comment in comments
-            ]
-        )
-    )
+def comment_list(comments: list[str]) -> SafeString:
+    """The published comments, oldest first, as comment_section gives them."""
+    return mark_safe("".join(comments))
 
 
 @register.simple_tag
@@ -197,33 +164,7 @@ def _errors_html(field) -> str:
 @register.filter
 def comment_text(text: str) -> SafeString:
     """Plain text with line breaks kept and http(s) addresses as links; nothing else."""
-    return mark_safe(_text_html(text))
-
-
-def _text_html(text: str) -> str:
-    text = text.strip()
-    if "\n" not in text:
-        # Most comments are one paragraph: no splitting, no line breaks to write.
-        return "<p>" + _escaped_with_links(text) + "</p>"
-    return "\n".join(
-        "<p>" + _escaped_with_links(block).replace("\n", "<br>") + "</p>"
-        for block in PARAGRAPH_BREAK.split(text)
-    )
-
-
-def _escaped_with_links(block: str) -> str:
-    if "http" not in block:
-        return escape_html(block)
-    parts, position = [], 0
-    for match in URL.finditer(block):
-        url = match[0].rstrip(TRAILING)
-        end = match.start() + len(url)
-        link = escape_html(url)
-        parts.append(escape_html(block[position : match.start()]))
-        parts.append(f'<a href="{link}" rel="nofollow ugc noopener">{link}</a>')
-        position = end
-    parts.append(escape_html(block[position:]))
-    return "".join(parts)
+    return mark_safe(text_html(text))
 
 
 @register.simple_tag
