@@ -6,7 +6,7 @@ from django.utils.translation import gettext
 def site(request):
     return {
         "site_name": settings.SITE_NAME,
-        # What templates/_meta.html says of a page that says nothing of itself: its address
+        # What jinja2/_meta.html says of a page that says nothing of itself: its address
         # without parameters, and a description of the site.
         # Joined by hand: build_absolute_uri() reads a path starting with "//" (a 404 for
         # "//[") as another host's address, and fails on some.

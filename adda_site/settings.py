@@ -112,19 +112,32 @@ MIDDLEWARE = [
 ROOT_URLCONF = "adda_site.urls"
 WSGI_APPLICATION = "adda_site.wsgi.application"
 
+CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.template.context_processors.csp",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "adda_site.context_processors.site",
+]
 TEMPLATES = [
+    # The admin's, crispy-forms' and the e-mails' templates (templates/, and the apps').
+    # First: it keeps what it did not find, so a public page's name costs one dict
+    # lookup here.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
+        "OPTIONS": {"context_processors": CONTEXT_PROCESSORS},
+    },
+    # The visitors' pages (jinja2/; adda_site/jinja2.py says why).
+    {
+        "BACKEND": "adda_site.template_backends.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
         "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.template.context_processors.csp",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "adda_site.context_processors.site",
-            ],
+            "environment": "adda_site.jinja2.environment",
+            "context_processors": CONTEXT_PROCESSORS,
         },
     },
 ]

@@ -17,7 +17,7 @@ class CommentTextField(forms.CharField):
 
 
 class CommentForm(HoneypotForm, StampedForm):
-    """A visitor's comment on an article; templates/comments/_form.html writes its fields."""
+    """A visitor's comment on an article; comments_tags.comment_fields writes its fields."""
 
     name = forms.CharField(label=_("Name"), max_length=80)
     email = forms.EmailField(

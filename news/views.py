@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import urlencode
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from . import metadata, search
@@ -93,9 +95,12 @@ def category_detail(request, slug):
 
 @require_safe
 def article_detail(request, slug):
+    # One published() for the article and its related news: putting its conditions
+    # together costs more than copying them (issue 11).
+    published = Article.objects.published()
     try:
         # get(), not first(): a slug is unique, and ordering the one row costs more.
-        article = Article.objects.published().for_page().get(slug=slug)
+        article = published.for_page().get(slug=slug)
     except Article.DoesNotExist:
         former = get_object_or_404(
             FormerSlug.objects.filter(article__in=Article.objects.published()).select_related(
@@ -104,17 +109,28 @@ def article_detail(request, slug):
             slug=slug,
         )
         return redirect(former.article, permanent=True)
-    return render(request, "news/article_detail.html", article_context(request, article))
-
-
-def article_context(request: HttpRequest, article: Article, **extra) -> dict:
-    """Everything the article page shows about ``article``; ``extra`` adds to it (the
-    comments app passes a refused comment's form, so the page shown again is whole)."""
-    related = (
-        Article.objects.published()
-        .related_to(article)
-        .only("title", "slug", "published_at")[:RELATED_COUNT]
+    return render(
+        request, "news/article_detail.html", article_context(request, article, published=published)
     )
+
+
+def _hits(count: int, query: str) -> str:
+    # Here rather than in the template, where makemessages does not find ngettext.
+    return ngettext("%(count)s hit for “%(query)s”", "%(count)s hits for “%(query)s”", count) % {
+        "count": count,
+        "query": query,
+    }
+
+
+def article_context(
+    request: HttpRequest, article: Article, *, published: QuerySet | None = None, **extra
+) -> dict:
+    """Everything the article page shows about ``article``; ``extra`` adds to it (the
+    comments app passes a refused comment's form, so the page shown again is whole).
+    ``published``: Article.objects.published(), if the caller has it already."""
+    if published is None:
+        published = Article.objects.published()
+    related = published.related_to(article).only("title", "slug", "published_at")[:RELATED_COUNT]
     return {
         "article": article,
         "related": related,
@@ -140,6 +156,7 @@ def search_results(request):
             "query": query,
             "page": page,
             "page_params": {"q": query},
+            "hits": page is not None and _hits(page.paginator.count, query),
             "canonical_url": _absolute_url(
                 request, request.path, q=query, **{PAGE_PARAMETER: page and _page_number(page)}
             ),

@@ -5,11 +5,29 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.signals import template_rendered
 from django.utils import timezone
 from PIL import Image as PillowImage
 
 from adda_site import groups
+from adda_site.template_backends import Template
 from news.models import Article, Category, Image
+
+
+@pytest.fixture(autouse=True, scope="session")
+def jinja2_pages_recorded():
+    """The test client keeps the templates and context of the public pages (Jinja2) as
+    Django's test setup makes it keep those of Django templates: response.templates,
+    response.context."""
+    render = Template.render
+
+    def recorded_render(self, context=None, request=None):
+        template_rendered.send(sender=self, template=self, context=context or {})
+        return render(self, context, request)
+
+    Template.render = recorded_render
+    yield
+    Template.render = render
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""The comment form's markup, written out in templates/comments/_form.html: what browsers,
+"""The comment form's markup, written out by comments_tags.comment_fields: what browsers,
 autofill and screen readers rely on."""
 
 import re

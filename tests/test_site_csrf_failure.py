@@ -2,7 +2,7 @@
 
 import pytest
 from django.test import Client
-from pytest_django.asserts import assertContains, assertTemplateUsed
+from pytest_django.asserts import assertContains
 
 HEADING = "Formuläret kunde inte skickas"
 
@@ -16,7 +16,8 @@ def strict_client() -> Client:
 def test_cookie_choice_without_a_token_explains_what_to_do(db, strict_client):
     response = strict_client.post("/cookies/val/", {"choice": "alla", "next": "/"})
     assert response.status_code == 403
-    assertTemplateUsed(response, "base.html")
+    # In the site's layout: its header, and (below) its footer.
+    assertContains(response, '<a class="site-name" href="/">Adda</a>', html=True, status_code=403)
     assertContains(response, f"<h1>{HEADING}</h1>", html=True, status_code=403)
     assertContains(response, "ladda om sidan och skicka formuläret igen", status_code=403)
     assertContains(

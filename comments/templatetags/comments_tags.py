@@ -1,3 +1,6 @@
+"""What the public pages' templates call to show comments (adda_site/jinja2.py makes them
+Jinja2 globals), and the admin's count of comments waiting for moderation."""
+
 from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -5,7 +8,7 @@ from django.utils.translation import gettext
 
 from ..forms import CommentForm
 from ..models import Comment, CommentRules
-from ..rendering import comments_html, stored_html_applies, text_html
+from ..rendering import comments_html, stored_html_applies
 from ..submission import comments_open
 from ..views import PUBLISHED_PARAMETER, THANKS_PARAMETER
 
@@ -14,8 +17,9 @@ register = template.Library()
 THANKS = {THANKS_PARAMETER: "waiting", PUBLISHED_PARAMETER: "published"}
 
 
-@register.inclusion_tag("comments/_section.html", takes_context=True)
-def comment_section(context, article):
+def comment_section(context, article) -> dict:
+    """What jinja2/comments/_section.html shows under ``article``: its published comments,
+    the form (a refused one, from the view's ``comment_form``), the thanks and the rules."""
     request = context["request"]
     form = context.get("comment_form")
     return {
@@ -27,8 +31,6 @@ def comment_section(context, article):
         "refusal": context.get("comment_refusal", ""),
         "thanked": None if form else THANKS.get(request.META.get("QUERY_STRING")),
         "rules": CommentRules.current_text(),
-        "csrf_token": context.get("csrf_token"),
-        "request": request,
     }
 
 
@@ -44,16 +46,20 @@ def _published_comments(article) -> list[str]:
     return comments_html(published.values_list("name", "text", "created_at", "reply"))
 
 
-@register.simple_tag
 def comment_list(comments: list[str]) -> SafeString:
     """The published comments, oldest first, as comment_section gives them."""
     return mark_safe("".join(comments))
 
 
-@register.simple_tag
 def comment_fields(form) -> SafeString:
-    """The comment form's fields, errors and stamp, as templates/comments/_form.html
-    describes them."""
+    """The comment form's fields, errors and stamp, written out here rather than by
+    crispy-forms, the widgets' templates or a template with a variable per attribute: on an
+    article page each of those cost more than everything else but the comments (issue 11).
+
+    Markup and class names are those crispy's Bootstrap 5 pack wrote (static/css/site.css
+    styles them); the asterisk is hidden from screen readers, which the required attribute
+    tells; each field's errors are tied to it by aria-describedby. The hidden input keeps
+    the name "stamp": the page cache renews it by that name."""
     name, email, text, honeypot, stamp = (
         form["name"],
         form["email"],
@@ -99,8 +105,7 @@ def comment_fields(form) -> SafeString:
     )
 
 
-# The fields of the comment form (templates/comments/_form.html says why they are
-# written out here).
+# The fields of the comment form (comment_fields says why they are written out here).
 FIELD = """<div id="div_{id}" class="mb-3">
   <label for="{id}" class="form-label requiredField">{label}<span class="asteriskField" \
 aria-hidden="true">*</span></label>
@@ -159,12 +164,6 @@ def _errors_html(field) -> str:
         for number, error in enumerate(field.errors, 1)
     )
     return f'<div id="{auto_id}_error" class="invalid-feedback">{spans}</div>\n'
-
-
-@register.filter
-def comment_text(text: str) -> SafeString:
-    """Plain text with line breaks kept and http(s) addresses as links; nothing else."""
-    return mark_safe(text_html(text))
 
 
 @register.simple_tag

@@ -1,3 +1,6 @@
+"""What the public pages' templates call for consent (adda_site/jinja2.py makes them Jinja2
+globals), and ``{% if_consent %}`` for Django templates."""
+
 from urllib.parse import urlsplit
 
 from django import template
@@ -11,8 +14,8 @@ from ..policy import current_policy, scripts_may_run_on
 register = template.Library()
 
 
-@register.inclusion_tag("consent/_banner.html", takes_context=True)
-def consent_banner(context):
+def consent_banner(context) -> dict:
+    """What jinja2/consent/_banner.html shows, if the visitor is to be asked."""
     request = context["request"]
     consent = request.consent
     if not consent.shows_banner:
@@ -33,7 +36,6 @@ def consent_banner(context):
             ._replace(scheme="", netloc="")
             .geturl()
         ),
-        "csrf_token": context.get("csrf_token"),
     }
 
 

@@ -1,3 +1,6 @@
+"""What the public pages' templates call to show news (adda_site/jinja2.py makes them
+Jinja2 globals; the simple tags serve Django templates too)."""
+
 from datetime import date, datetime
 from functools import lru_cache
 from html import escape
@@ -18,8 +21,9 @@ from ..forms import SearchForm
 register = template.Library()
 
 
-@register.inclusion_tag("_search_form.html")
-def search_form(form: SearchForm | None = None, *, field_id: str = "", compact: bool = False):
+def search_form_context(
+    form: SearchForm | None = None, *, field_id: str = "", compact: bool = False
+):
     """The search form: the search page's own (``form``, with its errors and query), a
     compact one in the page header, or a plain one on the error pages. Reads no database,
     so the 500 page can use it."""
