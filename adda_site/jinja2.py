@@ -11,13 +11,16 @@ write the same HTML. Visible texts go through gettext as ``{{ _("…") }}``, for
 """
 
 import html
+from functools import lru_cache
 
 from crispy_forms.utils import render_crispy_form
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaks_filter, linebreaksbr, truncatechars
 from django.template.defaulttags import querystring as querystring_tag
-from django.templatetags.static import static
+from django.templatetags.static import static as static_url
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import lazy
@@ -74,6 +77,20 @@ def finalize(value: object) -> object:
     if type(value) is str and ('"' in value or "'" in value):
         return SafeString(html.escape(value))
     return value
+
+
+@lru_cache(maxsize=1024)
+def static(path: str) -> str:
+    """``{% static %}``, worked out once per process and file: a static file's address
+    (its hashed name in the manifest) is fixed from one collectstatic to the next, and
+    every page asks for the same five."""
+    return static_url(path)
+
+
+@receiver(setting_changed)
+def _static_settings_changed(*, setting, **kwargs):
+    if setting in {"STATIC_URL", "STATIC_ROOT", "STATICFILES_DIRS", "STORAGES"}:
+        static.cache_clear()
 
 
 def url(viewname: str, *args, **kwargs) -> str:
