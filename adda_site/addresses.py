@@ -1,5 +1,6 @@
 """The site's own addresses, for the links every page or list repeats."""
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.conf import settings
@@ -20,6 +21,18 @@ def address(viewname: str, *args) -> str:
         viewname,
         tuple(str(arg) for arg in args),
     )
+
+
+def addresses_here() -> Callable[..., str]:
+    """address(), bound to the URL configuration, script prefix and language active now:
+    for a page, which asks for many addresses while these stay the same (the public
+    pages' templates get it as ``address``, from the site context processor)."""
+    here = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), get_language())
+
+    def address(viewname: str, *args) -> str:
+        return _address(*here, viewname, tuple(str(arg) for arg in args))
+
+    return address
 
 
 @lru_cache(maxsize=8192)

@@ -2,10 +2,13 @@ from django.conf import settings
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext
 
+from .addresses import addresses_here
+
 
 def site(request):
     return {
         "site_name": settings.SITE_NAME,
+        "address": addresses_here(),
         # What jinja2/_meta.html says of a page that says nothing of itself: its address
         # without parameters, and a description of the site.
         # Joined by hand: build_absolute_uri() reads a path starting with "//" (a 404 for
