@@ -227,3 +227,27 @@ def test_comments_stored_before_the_upgrade_are_written_by_its_migration(
     assertInHTML(
         shown_comment("Person 1", SHOWN_TIME, "<p>Skriven före uppgraderingen 1.</p>"), section
     )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_fill_cut_short_is_finished_by_migrating_again(client, make_article, migrator, settings):
+    # The column comes in 0004 and the fill in 0005, so a fill stopped half way (a deploy
+    # cut off) leaves 0005 to run again rather than a column that is there twice.
+    settings.PAGE_CACHE_SECONDS = 0
+    article = make_article()
+    Added = migrator([("comments", "0004_comment_html")]).get_model("comments", "Comment")
+    Added.objects.bulk_create(
+        Added(
+            article_id=article.pk,
+            name="Person",
+            email="p@example.se",
+            text="Skriven under uppgraderingen.",
+            status="published",
+            created_at=SUMMER_NOON,
+        )
+        for _ in range(2)
+    )
+    migrator(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    assert not Comment.objects.filter(html="").exists()
+    section = comment_section(client.get(article.get_absolute_url()))
+    assertInHTML('<h2 id="kommentarer-rubrik">Kommentarer (2)</h2>', section)
