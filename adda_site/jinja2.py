@@ -1,12 +1,12 @@
 """The Jinja2 environment of the public pages (the templates in jinja2/).
 
-Visitors' pages are Jinja2 templates; the admin's, crispy-forms' and the e-mails' stay
+Visitors' pages are Jinja2 templates; the admin's and crispy-forms' stay
 Django templates (templates/). An article page with 200 comments spent about 2 ms of its
 rendering in the Django template language's nodes, more than its four queries (issue 11);
 Jinja2 compiles a template to Python once and renders the same page in a fraction of that.
 
-The helpers are the same functions the Django templates' tags were, so that both engines
-write the same HTML. Visible texts go through gettext as ``{{ _("…") }}``, formatted with
+The helpers are the functions the Django templates' tags were, so the pages
+write the HTML they wrote. Visible texts go through gettext as ``{{ _("…") }}``, formatted with
 ``|format(name=…)``: the form Django's makemessages finds in a template.
 """
 
@@ -21,7 +21,6 @@ from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import linebreaks_filter, linebreaksbr, truncatechars
 from django.template.defaulttags import querystring as querystring_tag
 from django.templatetags.static import static as static_url
-from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.safestring import SafeString
@@ -42,7 +41,6 @@ def environment(**options) -> Environment:
     env.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=False)
     env.globals.update(
         address=address,
-        url=url,
         static=static,
         querystring=querystring,
         get_language=translation.get_language,
@@ -91,11 +89,6 @@ def static(path: str) -> str:
 def _static_settings_changed(*, setting, **kwargs):
     if setting in {"STATIC_URL", "STATIC_ROOT", "STATICFILES_DIRS", "STORAGES"}:
         static.cache_clear()
-
-
-def url(viewname: str, *args, **kwargs) -> str:
-    """``{% url %}``: reverse() with positional or keyword arguments."""
-    return reverse(viewname, args=args or None, kwargs=kwargs or None)
 
 
 def querystring(*mappings, **changes) -> str:

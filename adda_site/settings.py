@@ -120,7 +120,7 @@ CONTEXT_PROCESSORS = [
     "adda_site.context_processors.site",
 ]
 TEMPLATES = [
-    # The admin's, crispy-forms' and the e-mails' templates (templates/, and the apps').
+    # The admin's and crispy-forms' templates (templates/, and the apps').
     # First: it keeps what it did not find, so a public page's name costs one dict
     # lookup here.
     {

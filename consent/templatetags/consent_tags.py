@@ -39,7 +39,6 @@ def consent_banner(context) -> dict:
     }
 
 
-@register.simple_tag(takes_context=True)
 def consent_scripts(context, placement):
     """The scripts of the categories this visitor allows, each with the page's nonce."""
     request = context["request"]

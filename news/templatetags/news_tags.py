@@ -1,11 +1,10 @@
 """What the public pages' templates call to show news (adda_site/jinja2.py makes them
-Jinja2 globals; the simple tags serve Django templates too)."""
+Jinja2 globals)."""
 
 from datetime import date, datetime
 from functools import lru_cache
 from html import escape
 
-from django import template
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dates import MONTHS
@@ -17,8 +16,6 @@ from django.utils.translation import get_language, gettext
 from adda_site.addresses import address
 
 from ..forms import SearchForm
-
-register = template.Library()
 
 
 def search_form_context(
@@ -82,7 +79,6 @@ class TimeElements:
         return f'<time datetime="{machine}">{escape(text)}</time>'
 
 
-@register.simple_tag
 def time_element(value: date | datetime | None, *, with_time: bool = False) -> SafeString:
     """A date as a ``<time>`` element; ``with_time`` adds the time of day."""
     return TimeElements()(value, with_time=with_time)
@@ -101,7 +97,6 @@ SUMMARY = """<article class="summary">
 </article>"""
 
 
-@register.simple_tag
 def article_summary(article, heading_level=None, highlighted=False) -> SafeString:
     """One article in a list: date, categories, title as a link and lead; ``highlighted``
     shows a search result's title and lead with the matches marked."""
@@ -121,7 +116,6 @@ def article_summary(article, heading_level=None, highlighted=False) -> SafeStrin
     )
 
 
-@register.simple_tag
 def category_links(categories) -> SafeString:
     """An article's categories as links, separated by " | " for the eye only."""
     return mark_safe(_category_links(categories))
