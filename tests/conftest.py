@@ -5,6 +5,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test.signals import template_rendered
 from django.utils import timezone
 from PIL import Image as PillowImage
@@ -28,6 +30,23 @@ def jinja2_pages_recorded():
     Template.render = recorded_render
     yield
     Template.render = render
+
+
+def migrate(targets):
+    """Runs the migrations to ``targets``; the apps as they stand there."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.fixture
+def migrator():
+    """Runs the migrations to a point; the database goes back to the latest after. Tests
+    that use it need django_db(transaction=True, serialized_rollback=True): migrating
+    rewrites tables, and the data migrations' rows are put back for the tests after."""
+    yield migrate
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 @pytest.fixture(autouse=True)

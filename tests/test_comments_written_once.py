@@ -186,20 +186,6 @@ def test_page_in_another_time_zone_shows_the_comments_times_in_it(
 # The upgrade: comments stored before the release are written by its migration.
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def migrator():
-    """Runs the migrations to a point; the database goes back to the latest after."""
-    yield migrate
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
 # Migrating rewrites tables: the rows of the data migrations (groups, cookie categories)
 # are put back afterwards for the tests that follow.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -27,20 +27,6 @@ GONE = "articles/2024/01/borttagen.png"
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def migrator():
-    """Runs the news migrations to a point; the database goes back to the latest after."""
-    yield migrate
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
 def stored_files() -> list[str]:
     found = []
 
